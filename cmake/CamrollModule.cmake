@@ -1,0 +1,34 @@
+# Helpers that give every module the same shape: a static library camroll_<name> with its public
+# headers reachable as "<name>/<header>.h" from src/, our warning flags, and a test executable
+# built from the *_test.cc files that sit beside the code.
+
+set(CAMROLL_WARNINGS -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wpedantic -Werror)
+
+function(camroll_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(camroll_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(camroll_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/src)
+  target_compile_options(camroll_${name} PRIVATE ${CAMROLL_WARNINGS})
+  target_link_libraries(camroll_${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# camroll_test(<name> SOURCES a_test.cc ... DEPS camroll_x ... [LABELS l ...] [FIXTURES f ...])
+# Registers each TEST with CTest through gtest_discover_tests; the label is the module name.
+# FIXTURES names CTest fixtures (e.g. sample_roll) that must be set up before these tests.
+function(camroll_test name)
+  if(NOT CAMROLL_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS;FIXTURES" ${ARGN})
+  add_executable(${name}_test ${ARG_SOURCES})
+  target_compile_options(${name}_test PRIVATE ${CAMROLL_WARNINGS})
+  target_link_libraries(${name}_test PRIVATE ${ARG_DEPS} camroll_testing GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name}_test PRIVATE
+    CAMROLL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    CAMROLL_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  set(props LABELS "${name};${ARG_LABELS}")
+  if(ARG_FIXTURES)
+    list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
+  endif()
+  gtest_discover_tests(${name}_test PROPERTIES ${props} DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,92 @@
+// The catalog: what camroll knows about each camera roll, in SQLite.
+//
+// One row per file (`assets`) and, beside it, the facts derived from the file in tables that
+// each record the purpose the facts serve and when they were made (asset_metadata and
+// asset_places: "organize"; asset_signals and events: "suggest"; asset_thumbnails: "display";
+// asset_warnings: "diagnostics"). Deleting an asset deletes everything derived from it
+// (foreign keys with ON DELETE CASCADE). Not thread-safe: the scan writes from one thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analyze/asset_facts.h"
+#include "catalog/sqlite.h"
+#include "core/result.h"
+#include "ideas/events.h"
+
+namespace camroll {
+
+// What the catalog remembers about a file to decide, without reading it, whether it changed.
+struct FileState {
+  int64_t asset_id = 0;
+  uint64_t size_bytes = 0;
+  int64_t mtime_ns = 0;
+  std::string content_hash;
+  int analysis_version = 0;
+  bool failed = false;
+};
+
+struct PurposeTable {
+  const char* table;
+  const char* purpose;
+};
+// Every table of derived facts and its purpose: what transparency views list and purges clear.
+const std::vector<PurposeTable>& DerivedTables();
+
+class Catalog {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens or creates the catalog file (WAL mode), migrating older schemas.
+  static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file);
+
+  Result<int64_t> EnsureRoll(const std::string& root);
+  Status MarkScanned(int64_t roll_id, int64_t now);
+
+  // Every file of the roll by relative path.
+  Result<std::unordered_map<std::string, FileState>> FileStates(int64_t roll_id);
+
+  // A complete analysis of the same bytes made by this analysis version, from any file of any
+  // roll: a moved, renamed or copied file need not be decoded again. Identity fields (path,
+  // size, mtime) are those of the file it was found under.
+  Result<std::optional<AssetFacts>> FindAnalysedByHash(const std::string& content_hash,
+                                                       int analysis_version);
+
+  // Inserts or replaces the file and all its derived facts.
+  Status PutAsset(int64_t roll_id, const AssetFacts& facts, int analysis_version, int64_t now);
+  // The bytes are unchanged (same hash) but the file was touched.
+  Status UpdateFileStat(int64_t asset_id, uint64_t size_bytes, int64_t mtime_ns);
+  // Removes files and their facts. Returns the content hashes that no asset references any
+  // more, whose thumbnails can be deleted.
+  Result<std::vector<std::string>> RemoveAssets(int64_t roll_id,
+                                                const std::vector<std::string>& paths);
+
+  // Everything known about the roll's files, failed ones included, ordered by path.
+  Result<std::vector<AssetFacts>> LoadAssets(int64_t roll_id);
+
+  // Replaces the roll's events (members refer to `assets` by index, as FindEvents returns).
+  Status ReplaceEvents(int64_t roll_id, const std::vector<AssetFacts>& assets,
+                       const EventsResult& events, int64_t now);
+  // (event id, member paths) for the roll, in event order: for tests and tools.
+  Result<std::vector<std::pair<std::string, std::vector<std::string>>>> LoadEventMembers(
+      int64_t roll_id);
+
+  Result<sqlite::Transaction> Begin() { return sqlite::Transaction::Begin(db_); }
+  sqlite::Database& db() { return db_; }
+
+ private:
+  explicit Catalog(sqlite::Database db) : db_(std::move(db)) {}
+  Status Migrate();
+  Result<std::vector<AssetFacts>> LoadWhere(const std::string& where, const std::string& arg,
+                                            int64_t int_arg);
+
+  sqlite::Database db_;
+};
+
+}  // namespace camroll

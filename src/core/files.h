@@ -1,0 +1,47 @@
+// File-system helpers with explicit limits and errors as values.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace camroll {
+
+struct FileStat {
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t inode = 0;
+  bool regular = false;
+};
+
+Result<FileStat> StatFile(const std::filesystem::path& path);
+
+// Reads a whole file. Refuses (kLimit) files larger than max_bytes before reading them.
+Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path, uint64_t max_bytes);
+
+enum class Durability {
+  kSync,  // fsync the file and its directory: the content survives a crash once we return
+  kNone,  // atomic visibility only: for caches that can be rebuilt (thumbnails)
+};
+
+// Writes to a temporary file beside `path` and renames it over `path`, so that readers and a
+// crash see either the old or the new content, never a part. With kSync the file and the
+// directory are fsynced before returning.
+Status WriteFileAtomic(const std::filesystem::path& path, std::span<const uint8_t> data,
+                       Durability durability = Durability::kSync);
+Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data,
+                       Durability durability = Durability::kSync);
+
+// Creates `path` as a hard link to `target`, or copies it when linking is impossible (another
+// file system). Replaces an existing `path`.
+Status LinkOrCopy(const std::filesystem::path& target, const std::filesystem::path& path);
+
+// std::filesystem::create_directories with a Status.
+Status EnsureDirectory(const std::filesystem::path& path);
+
+}  // namespace camroll

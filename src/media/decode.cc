@@ -1,0 +1,129 @@
+#include "media/decode.h"
+
+#include <fmt/format.h>
+#include <turbojpeg.h>
+#include <vips/vips.h>
+
+#include <algorithm>
+#include <string>
+
+#include "media/vips_util.h"
+
+namespace camroll {
+namespace {
+
+std::unexpected<Error> PixelLimitError(uint64_t width, uint64_t height, uint64_t limit) {
+  return Fail(ErrorCode::kLimit,
+              fmt::format("image declares {}x{} = {} pixels, over the limit of {}", width, height,
+                          width * height, limit));
+}
+
+struct TjDeleter {
+  void operator()(void* h) const { tjDestroy(h); }
+};
+
+Result<RgbImage> DecodeJpegTurbo(std::span<const uint8_t> bytes, int long_edge,
+                                 const DecodeOptions& options) {
+  std::unique_ptr<void, TjDeleter> tj(tjInitDecompress());
+  if (!tj) return Fail(ErrorCode::kInternal, "tjInitDecompress failed");
+  int width = 0, height = 0, subsamp = 0, colorspace = 0;
+  if (tjDecompressHeader3(tj.get(), bytes.data(), bytes.size(), &width, &height, &subsamp,
+                          &colorspace) != 0) {
+    return Fail(ErrorCode::kInvalidInput,
+                fmt::format("corrupt JPEG header: {}", tjGetErrorStr2(tj.get())));
+  }
+  if (width <= 0 || height <= 0) return Fail(ErrorCode::kInvalidInput, "JPEG with no pixels");
+  if (static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > options.max_pixels) {
+    return PixelLimitError(width, height, options.max_pixels);
+  }
+  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
+    return Fail(ErrorCode::kUnsupported, "CMYK JPEG");  // the caller falls back to libvips
+  }
+  // The smallest DCT scale whose long edge still reaches the target: decoding 1/2 or 1/4 of the
+  // pixels costs a fraction of a full decode, and a Lanczos resize does the rest.
+  int count = 0;
+  tjscalingfactor* factors = tjGetScalingFactors(&count);
+  tjscalingfactor best{1, 1};
+  const int full_long = std::max(width, height);
+  double best_value = 1.0;
+  for (int i = 0; i < count; ++i) {
+    const tjscalingfactor f = factors[i];
+    double value = static_cast<double>(f.num) / f.denom;
+    if (value > 1.0) continue;
+    if (TJSCALED(full_long, f) >= std::min(long_edge, full_long) && value < best_value) {
+      best = f;
+      best_value = value;
+    }
+  }
+  RgbImage img;
+  img.width = TJSCALED(width, best);
+  img.height = TJSCALED(height, best);
+  img.pixels.resize(static_cast<size_t>(img.width) * img.height * 3);
+  if (tjDecompress2(tj.get(), bytes.data(), bytes.size(), img.pixels.data(), img.width, 0,
+                    img.height, TJPF_RGB, 0) != 0) {
+    std::string msg = tjGetErrorStr2(tj.get());
+    // Warnings (e.g. "extraneous bytes before marker") leave a usable image; a premature end
+    // of data leaves grey where the photo should be, which is not a photo anyone wants shown.
+    bool fatal =
+        tjGetErrorCode(tj.get()) == TJERR_FATAL || msg.find("Premature end") != std::string::npos;
+    if (fatal) {
+      return Fail(ErrorCode::kInvalidInput, fmt::format("truncated or corrupt JPEG: {}", msg));
+    }
+  }
+  if (img.LongEdge() > long_edge) return ResizeToLongEdge(img, long_edge);
+  return img;
+}
+
+Result<RgbImage> DecodeWithVips(std::span<const uint8_t> bytes, Format format, int long_edge,
+                                const DecodeOptions& options) {
+  EnsureVips();
+  // Read the header only (libvips loads lazily) and check the pixel limit before any decoding.
+  VipsImagePtr header(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
+                                                 VIPS_ACCESS_SEQUENTIAL, nullptr));
+  if (!header)
+    return VipsError(fmt::format("unreadable {}", FormatName(format)), ErrorCode::kInvalidInput);
+  const uint64_t w = static_cast<uint64_t>(vips_image_get_width(header.get()));
+  const uint64_t h = static_cast<uint64_t>(vips_image_get_height(header.get()));
+  if (w == 0 || h == 0) return Fail(ErrorCode::kInvalidInput, "image with no pixels");
+  if (w * h > options.max_pixels) return PixelLimitError(w, h, options.max_pixels);
+  header.reset();
+
+  VipsImage* raw = nullptr;
+  // no_rotate: callers apply the orientation themselves, the same way for every backend.
+  // fail_on=truncated: a cut-off file is an error, not a half-grey thumbnail.
+  if (vips_thumbnail_buffer(const_cast<uint8_t*>(bytes.data()), bytes.size(), &raw, long_edge,
+                            "height", long_edge, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE,
+                            "option_string", "fail_on=truncated", nullptr) != 0) {
+    return VipsError(fmt::format("corrupt {}", FormatName(format)), ErrorCode::kInvalidInput);
+  }
+  VipsImagePtr thumb(raw);
+  return ToRgbImage(thumb.get());
+}
+
+}  // namespace
+
+std::string_view DecodeBackendName(DecodeBackend backend) {
+  switch (backend) {
+    case DecodeBackend::kAuto:
+      return "auto";
+    case DecodeBackend::kTurbo:
+      return "turbo";
+    case DecodeBackend::kVips:
+      return "vips";
+  }
+  return "auto";
+}
+
+Result<RgbImage> DecodeImageScaled(std::span<const uint8_t> bytes, Format format, int long_edge,
+                                   const DecodeOptions& options) {
+  if (bytes.empty()) return Fail(ErrorCode::kInvalidInput, "empty file");
+  if (long_edge <= 0) return Fail(ErrorCode::kInvalidInput, "target size must be positive");
+  if (format == Format::kJpeg && options.backend != DecodeBackend::kVips) {
+    auto img = DecodeJpegTurbo(bytes, long_edge, options);
+    if (img || img.error().code() != ErrorCode::kUnsupported) return img;
+    // CMYK and other colour spaces turbojpeg cannot turn into RGB: libvips can.
+  }
+  return DecodeWithVips(bytes, format, long_edge, options);
+}
+
+}  // namespace camroll

@@ -1,0 +1,150 @@
+#include "media/decode.h"
+
+#include <gtest/gtest.h>
+#include <vips/vips.h>
+
+#include <cmath>
+
+#include "media/test_images.h"
+#include "media/vips_util.h"
+
+namespace camroll {
+namespace {
+
+double MeanAbsDiff(const RgbImage& a, const RgbImage& b) {
+  EXPECT_EQ(a.width, b.width);
+  EXPECT_EQ(a.height, b.height);
+  if (a.pixels.size() != b.pixels.size() || a.pixels.empty()) return 255;
+  double sum = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i) sum += std::abs(a.pixels[i] - b.pixels[i]);
+  return sum / a.pixels.size();
+}
+
+// Saves a test card through libvips in another format ("png", "webp", "heif").
+std::vector<uint8_t> SaveAs(const RgbImage& img, const char* suffix) {
+  EnsureVips();
+  VipsImagePtr in(vips_image_new_from_memory(img.pixels.data(), img.pixels.size(), img.width,
+                                             img.height, 3, VIPS_FORMAT_UCHAR));
+  void* buf = nullptr;
+  size_t size = 0;
+  EXPECT_EQ(vips_image_write_to_buffer(in.get(), suffix, &buf, &size, nullptr), 0)
+      << vips_error_buffer();
+  std::vector<uint8_t> out(static_cast<uint8_t*>(buf), static_cast<uint8_t*>(buf) + size);
+  g_free(buf);
+  return out;
+}
+
+uint32_t Crc32(const uint8_t* data, size_t n) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; ++i) {
+    crc ^= data[i];
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+// A PNG whose header declares width x height (with a valid CRC) and whose data is tiny.
+std::vector<uint8_t> PngDeclaring(uint32_t width, uint32_t height) {
+  std::vector<uint8_t> png = SaveAs(testing::TestCard(8, 8), ".png");
+  // IHDR data starts at byte 16: width(4) height(4), then CRC over type+data at 29..32.
+  auto put32 = [&](size_t at, uint32_t v) {
+    png[at] = static_cast<uint8_t>(v >> 24);
+    png[at + 1] = static_cast<uint8_t>(v >> 16);
+    png[at + 2] = static_cast<uint8_t>(v >> 8);
+    png[at + 3] = static_cast<uint8_t>(v);
+  };
+  put32(16, width);
+  put32(20, height);
+  put32(29, Crc32(png.data() + 12, 17));
+  return png;
+}
+
+class DecodeBackends : public ::testing::TestWithParam<DecodeBackend> {};
+
+TEST_P(DecodeBackends, ShrinksAJpegOnLoadToTheLongEdge) {
+  RgbImage card = testing::TestCard(1200, 900);
+  auto jpeg = EncodeJpeg(card, 92);
+  ASSERT_TRUE(jpeg);
+  DecodeOptions options;
+  options.backend = GetParam();
+  auto img = DecodeImageScaled(*jpeg, Format::kJpeg, 400, options);
+  ASSERT_TRUE(img) << img.error().ToString();
+  EXPECT_EQ(img->width, 400);
+  EXPECT_EQ(img->height, 300);
+  auto reference = ResizeToLongEdge(card, 400);
+  ASSERT_TRUE(reference);
+  EXPECT_LT(MeanAbsDiff(*img, *reference), 6.0);
+}
+
+TEST_P(DecodeBackends, RefusesImagesOverThePixelLimitBeforeDecoding) {
+  auto jpeg = EncodeJpeg(testing::TestCard(64, 48), 90);
+  ASSERT_TRUE(jpeg);
+  testing::PatchJpegSize(*jpeg, 60000, 50000);  // 3 gigapixels declared by a 2 KB file
+  DecodeOptions options;
+  options.backend = GetParam();
+  options.max_pixels = 100'000'000;
+  auto img = DecodeImageScaled(*jpeg, Format::kJpeg, 256, options);
+  ASSERT_FALSE(img);
+  EXPECT_EQ(img.error().code(), ErrorCode::kLimit);
+  EXPECT_NE(img.error().message().find("60000x50000"), std::string::npos) << img.error().message();
+}
+
+TEST_P(DecodeBackends, ReportsATruncatedJpeg) {
+  auto jpeg = EncodeJpeg(testing::TestCard(640, 480), 92);
+  ASSERT_TRUE(jpeg);
+  jpeg->resize(jpeg->size() / 2);
+  DecodeOptions options;
+  options.backend = GetParam();
+  auto img = DecodeImageScaled(*jpeg, Format::kJpeg, 256, options);
+  ASSERT_FALSE(img);
+  EXPECT_EQ(img.error().code(), ErrorCode::kInvalidInput) << img.error().ToString();
+}
+
+TEST_P(DecodeBackends, ReportsGarbageAfterAJpegSignature) {
+  std::vector<uint8_t> junk = {0xFF, 0xD8, 0xFF, 0xE0};
+  for (int i = 0; i < 4000; ++i) junk.push_back(static_cast<uint8_t>(i * 7919 % 251));
+  DecodeOptions options;
+  options.backend = GetParam();
+  auto img = DecodeImageScaled(junk, Format::kJpeg, 256, options);
+  ASSERT_FALSE(img);
+  EXPECT_EQ(img.error().code(), ErrorCode::kInvalidInput);
+}
+
+INSTANTIATE_TEST_SUITE_P(, DecodeBackends,
+                         ::testing::Values(DecodeBackend::kTurbo, DecodeBackend::kVips),
+                         [](const auto& param_info) {
+                           return std::string(DecodeBackendName(param_info.param));
+                         });
+
+TEST(DecodeImageScaled, DecodesPngWebpAndHeif) {
+  RgbImage card = testing::TestCard(320, 240);
+  auto reference = ResizeToLongEdge(card, 160);
+  ASSERT_TRUE(reference);
+  const std::pair<const char*, Format> kinds[] = {
+      {".png", Format::kPng}, {".webp[Q=95]", Format::kWebp}, {".heic[Q=95]", Format::kHeif}};
+  for (const auto& [suffix, format] : kinds) {
+    auto bytes = SaveAs(card, suffix);
+    ASSERT_EQ(SniffFormat(bytes), format) << suffix;
+    auto img = DecodeImageScaled(bytes, format, 160, DecodeOptions{});
+    ASSERT_TRUE(img) << suffix << ": " << img.error().ToString();
+    EXPECT_LT(MeanAbsDiff(*img, *reference), 8.0) << suffix;
+  }
+}
+
+TEST(DecodeImageScaled, RefusesAPngThatDeclaresHugeDimensions) {
+  auto png = PngDeclaring(40000, 40000);
+  DecodeOptions options;
+  options.max_pixels = 256'000'000;
+  auto img = DecodeImageScaled(png, Format::kPng, 256, options);
+  ASSERT_FALSE(img);
+  EXPECT_EQ(img.error().code(), ErrorCode::kLimit) << img.error().ToString();
+}
+
+TEST(DecodeImageScaled, RejectsEmptyInput) {
+  auto img = DecodeImageScaled({}, Format::kJpeg, 256, DecodeOptions{});
+  ASSERT_FALSE(img);
+  EXPECT_EQ(img.error().code(), ErrorCode::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace camroll

@@ -1,0 +1,26 @@
+// No-reference quality measures used to pick the best shot of a burst and to rank photos.
+#pragma once
+
+#include "media/image.h"
+
+namespace camroll {
+
+struct QualityMeasures {
+  double sharpness = 0;       // variance of the 4-neighbour Laplacian on a 512-px-wide luma copy
+  double tenengrad = 0;       // mean squared Sobel gradient on the same copy (sturdier to noise)
+  double brightness = 0;      // mean luma, 0..1
+  double contrast = 0;        // luma standard deviation, 0..1
+  double clipped_dark = 0;    // fraction of pixels at or below 4/255
+  double clipped_bright = 0;  // fraction at or above 251/255
+  // 0..1, higher is better: sharpness dominates, exposure (mid-tone mean, little clipping,
+  // some contrast) refines. A photo at the usual blur threshold (Laplacian variance 100) with
+  // a good exposure scores about 0.65.
+  double score = 0;
+};
+
+// The width the measures are normalised to, so that sharpness compares across resolutions.
+inline constexpr int kQualityWidth = 512;
+
+QualityMeasures MeasureQuality(const RgbImage& image);
+
+}  // namespace camroll

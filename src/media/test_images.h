@@ -1,0 +1,29 @@
+// Synthetic images and JPEGs with chosen EXIF for the media tests.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "media/image.h"
+
+namespace camroll::testing {
+
+// A photo-like test card: smooth gradients, a few hard edges and a textured patch, so that
+// resizing, hashing and blur measures have something to see. Deterministic for a seed.
+RgbImage TestCard(int width, int height, uint32_t seed = 1);
+
+// A copy blurred with a box filter of the given radius (repeated 3 times, ~Gaussian).
+RgbImage Blurred(const RgbImage& image, int radius);
+
+// JPEG bytes of `image` with the given EXIF entries ("Exif.Photo.DateTimeOriginal" → value).
+// Values for rational keys are written in exiv2's text form ("38/1 43/1 2007/100").
+std::vector<uint8_t> JpegWithExif(const RgbImage& image,
+                                  const std::map<std::string, std::string>& exif, int quality = 90);
+
+// Rewrites the frame size declared in a JPEG's SOF0 marker (a decompression bomb: a small file
+// declaring a huge image). Returns false when there is no SOF0 marker.
+bool PatchJpegSize(std::vector<uint8_t>& jpeg, int width, int height);
+
+}  // namespace camroll::testing

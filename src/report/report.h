@@ -1,0 +1,37 @@
+// What `camroll suggest` leaves in its output folder: manifest.json (for programs), index.html
+// (for people) and the thumbnails both refer to. Everything is relative to the output folder,
+// so the folder can be moved or served as it is.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "analyze/asset_facts.h"
+#include "core/result.h"
+#include "ideas/events.h"
+
+namespace camroll {
+
+struct RollReport {
+  std::string roll;                // the roll folder, as given
+  std::vector<AssetFacts> assets;  // every file, failed ones included
+  EventsResult events;             // indices into assets
+  std::string generated_at;        // ISO 8601 UTC
+};
+
+// manifest.json's content. Schema: docs/manifest.md.
+nlohmann::json ManifestJson(const RollReport& report);
+
+// Writes manifest.json, index.html and thumbs/ into out_dir (created if needed). Thumbnails are
+// hard-linked from data_dir where possible. Files are replaced atomically.
+Status WriteReport(const RollReport& report, const std::filesystem::path& data_dir,
+                   const std::filesystem::path& out_dir);
+
+// The output-relative file of an asset's thumbnail of a given size ("thumbs/<hash>-256.jpg").
+std::string OutputThumbnail(const AssetFacts& asset, int size);
+
+std::string HtmlEscape(std::string_view text);
+
+}  // namespace camroll
