@@ -12,6 +12,7 @@
 #include "core/sha256.h"
 #include "geo/reverse_geocoder.h"
 #include "media/phash.h"
+#include "media/yuv_image.h"
 
 namespace camroll {
 namespace {
@@ -62,7 +63,10 @@ bool LooksLikeScreenshot(const std::string& rel_path, const MediaMetadata& md) {
 }
 
 Analyzer::Analyzer(AnalyzeOptions options, const ReverseGeocoder* geocoder)
-    : options_(std::move(options)), geocoder_(geocoder) {}
+    : options_(std::move(options)), geocoder_([geocoder] { return geocoder; }) {}
+
+Analyzer::Analyzer(AnalyzeOptions options, std::function<const ReverseGeocoder*()> geocoder)
+    : options_(std::move(options)), geocoder_(std::move(geocoder)) {}
 
 std::string Analyzer::ThumbnailFile(const std::string& content_hash, int size) {
   return fmt::format("thumbs/{}/{}-{}.jpg", content_hash.substr(0, 2), content_hash, size);
@@ -97,7 +101,7 @@ Analysis Analyzer::Analyze(const std::filesystem::path& file, const std::string&
   }
 
   MediaMetadata md;
-  RgbImage decoded;
+  YuvImage decoded;
   if (IsVideo(facts.format)) {
     if (stat.size > options_.max_video_bytes) {
       return fail(fmt::format("video of {} bytes is over the limit of {} bytes", stat.size,
@@ -113,22 +117,27 @@ Analysis Analyzer::Analyze(const std::filesystem::path& file, const std::string&
     md.format = facts.format;
     auto frame = DecodeVideoFrame(file, options_.preview_size, options_.decode);
     if (!frame) return fail(frame.error().message());
-    decoded = std::move(*frame);
+    auto planes = ToYuv420(*frame);
+    if (!planes) return fail(planes.error().message());
+    decoded = std::move(*planes);
     facts.kind = MediaKind::kVideo;
     facts.duration_s = md.duration_s;
   } else {
-    auto bytes = ReadFile(file, options_.max_image_bytes);
-    if (!bytes) return fail(bytes.error().message());
-    facts.content_hash = ToHex(Sha256Of(*bytes));
+    // One buffer per worker thread, reused for every photo it reads.
+    thread_local std::vector<uint8_t> buffer;
+    auto size = ReadFileInto(file, options_.max_image_bytes, buffer);
+    if (!size) return fail(size.error().message());
+    const std::span<const uint8_t> bytes(buffer.data(), *size);
+    facts.content_hash = ToHex(Sha256Of(bytes));
     if (is_known()) return result;
-    auto image_md = ReadImageMetadata(*bytes, facts.format);
+    auto image_md = ReadImageMetadata(bytes, facts.format);
     if (image_md) {
       md = std::move(*image_md);
     } else {
       facts.warnings.push_back(image_md.error().message());
       md.format = facts.format;
     }
-    auto image = DecodeImageScaled(*bytes, facts.format, options_.preview_size, options_.decode);
+    auto image = DecodePlanes(bytes, facts.format);
     if (!image) return fail(image.error().message());
     decoded = std::move(*image);
     if (LooksLikeScreenshot(rel_path, md)) facts.kind = MediaKind::kScreenshot;
@@ -193,8 +202,7 @@ void Analyzer::ResolveTime(const std::filesystem::path& file, const FileStat& st
   }
   if (auto t = TimeFromFileName(file.filename().string())) {
     facts.taken = LocalTime{*t, std::nullopt};
-    facts.time_source = TimeSource::kFileName;
-    facts.warnings.push_back("no capture time in the file; using the date in its name");
+    facts.time_source = TimeSource::kFileName;  // as reliable as phones' clocks: no warning
     return;
   }
   use_mtime();
@@ -205,24 +213,42 @@ void Analyzer::ResolveTime(const std::filesystem::path& file, const FileStat& st
 
 void Analyzer::ResolvePlace(AssetFacts& facts) const {
   if (!geocoder_ || !facts.gps) return;
-  facts.place = geocoder_->Lookup(facts.gps->lat, facts.gps->lon);
+  if (const ReverseGeocoder* geocoder = geocoder_()) {
+    facts.place = geocoder->Lookup(facts.gps->lat, facts.gps->lon);
+  }
 }
 
-Status Analyzer::AnalyzePixels(const RgbImage& decoded, AssetFacts& facts) const {
-  RgbImage preview = ApplyOrientation(decoded, facts.orientation);
+Result<YuvImage> Analyzer::DecodePlanes(std::span<const uint8_t> bytes, Format format) const {
+  // JPEG, the bulk of any roll: straight into planes at a reduced DCT scale. Other formats and
+  // JPEG layouts without a planar path go through RGB.
+  if (format == Format::kJpeg && options_.decode.backend != DecodeBackend::kVips) {
+    auto planes = DecodeJpegPlanes(bytes, options_.preview_size, options_.decode);
+    if (planes || planes.error().code() != ErrorCode::kUnsupported) return planes;
+  }
+  CAMROLL_ASSIGN_OR_RETURN(
+      RgbImage rgb, DecodeImageScaled(bytes, format, options_.preview_size, options_.decode));
+  return ToYuv420(rgb);
+}
+
+Status Analyzer::AnalyzePixels(const YuvImage& decoded, AssetFacts& facts) const {
+  // One decoded buffer feeds everything: the upright preview, a 512-px copy for the quality
+  // measures, and from that the thumbnail and its perceptual hashes.
+  YuvImage preview =
+      ApplyOrientation(ResizeYuvToLongEdge(decoded, options_.preview_size), facts.orientation);
   if (facts.width == 0 || facts.height == 0) {
     facts.width = preview.width;
     facts.height = preview.height;
   }
-  CAMROLL_ASSIGN_OR_RETURN(RgbImage thumb, ResizeToLongEdge(preview, options_.thumb_size));
-  GrayImage gray = ToGray(thumb);
-  facts.dhash = DHash(gray);
-  facts.phash = PHash(gray);
-  facts.quality = MeasureQuality(preview);
+  YuvImage measure = ResizeYuvToLongEdge(preview, kQualityLongEdge);
+  facts.quality = MeasureQuality(measure.Luma());
+  YuvImage thumb = ResizeYuvToLongEdge(measure, options_.thumb_size);
+  const GrayImage luma = thumb.Luma();
+  facts.dhash = DHash(luma);
+  facts.phash = PHash(luma);
 
   for (const auto& [size, image] :
-       {std::pair<int, const RgbImage*>{options_.thumb_size, &thumb},
-        std::pair<int, const RgbImage*>{options_.preview_size, &preview}}) {
+       {std::pair<int, const YuvImage*>{options_.thumb_size, &thumb},
+        std::pair<int, const YuvImage*>{options_.preview_size, &preview}}) {
     Thumbnail t{size, image->width, image->height, ThumbnailFile(facts.content_hash, size)};
     CAMROLL_ASSIGN_OR_RETURN(auto jpeg, EncodeJpeg(*image, options_.jpeg_quality));
     auto path = options_.data_dir / t.file;

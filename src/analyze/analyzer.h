@@ -10,6 +10,7 @@
 #include "analyze/asset_facts.h"
 #include "core/files.h"
 #include "media/decode.h"
+#include "media/yuv_image.h"
 
 namespace camroll {
 
@@ -43,6 +44,9 @@ class Analyzer {
 
   // `geocoder` may be null (no places); it must outlive the Analyzer.
   Analyzer(AnalyzeOptions options, const ReverseGeocoder* geocoder);
+  // The geocoder is asked for the first time a file has a GPS position, so that a scan with
+  // nothing new to analyse never loads it. `geocoder` must be thread-safe and may return null.
+  Analyzer(AnalyzeOptions options, std::function<const ReverseGeocoder*()> geocoder);
 
   // Never fails as a call: a file that cannot be analysed comes back with failed = true and a
   // reason a person can act on. `now_utc` is the reference for "in the future". When `known`
@@ -57,13 +61,14 @@ class Analyzer {
   static std::string ThumbnailFile(const std::string& content_hash, int size);
 
  private:
-  Status AnalyzePixels(const RgbImage& decoded, AssetFacts& facts) const;
+  Result<YuvImage> DecodePlanes(std::span<const uint8_t> bytes, Format format) const;
+  Status AnalyzePixels(const YuvImage& decoded, AssetFacts& facts) const;
   void ResolveTime(const std::filesystem::path& file, const FileStat& stat, int64_t now_utc,
                    AssetFacts& facts) const;
   void ResolvePlace(AssetFacts& facts) const;
 
   AnalyzeOptions options_;
-  const ReverseGeocoder* geocoder_;
+  std::function<const ReverseGeocoder*()> geocoder_;
 };
 
 // Heuristics that mark screenshots and screen recordings: never material for memories.

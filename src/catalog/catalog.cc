@@ -174,6 +174,15 @@ Status Catalog::Migrate() {
   return tx.Commit();
 }
 
+Result<sqlite::Statement*> Catalog::Cached(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    CAMROLL_ASSIGN_OR_RETURN(auto st, db_.Prepare(sql));
+    it = statements_.emplace(sql, std::move(st)).first;
+  }
+  return &it->second;
+}
+
 Result<int64_t> Catalog::EnsureRoll(const std::string& root) {
   CAMROLL_ASSIGN_OR_RETURN(
       auto ins, db_.Prepare("INSERT INTO rolls(root, created_at) VALUES (?, strftime('%s','now')) "
@@ -214,15 +223,15 @@ Result<std::unordered_map<std::string, FileState>> Catalog::FileStates(int64_t r
 }
 
 Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_version, int64_t now) {
-  CAMROLL_ASSIGN_OR_RETURN(auto del,
-                           db_.Prepare("DELETE FROM assets WHERE roll_id = ? AND path = ?"));
-  CAMROLL_RETURN_IF_ERROR(del.Bind(1, roll_id).Bind(2, f.path).Run());
+  CAMROLL_ASSIGN_OR_RETURN(sqlite::Statement * del,
+                           Cached("DELETE FROM assets WHERE roll_id = ? AND path = ?"));
+  CAMROLL_RETURN_IF_ERROR(del->Bind(1, roll_id).Bind(2, f.path).Run());
   CAMROLL_ASSIGN_OR_RETURN(
-      auto ins,
-      db_.Prepare(
+      sqlite::Statement * ins,
+      Cached(
           "INSERT INTO assets(roll_id, path, size_bytes, mtime_ns, content_hash, format, status, "
           "error, analysis_version, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?)"));
-  ins.Bind(1, roll_id)
+  ins->Bind(1, roll_id)
       .Bind(2, f.path)
       .Bind(3, f.size_bytes)
       .Bind(4, f.mtime_ns)
@@ -232,21 +241,21 @@ Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_vers
       .Bind(9, analysis_version)
       .Bind(10, now);
   if (f.failed) {
-    ins.Bind(8, f.error);
+    ins->Bind(8, f.error);
   } else {
-    ins.BindNull(8);
+    ins->BindNull(8);
   }
-  CAMROLL_RETURN_IF_ERROR(ins.Run());
+  CAMROLL_RETURN_IF_ERROR(ins->Run());
   const int64_t id = db_.LastInsertId();
   if (f.failed) return Ok();
 
   CAMROLL_ASSIGN_OR_RETURN(
-      auto md,
-      db_.Prepare(
+      sqlite::Statement * md,
+      Cached(
           "INSERT INTO asset_metadata(asset_id, created_at, kind, width, height, orientation, "
           "taken_local, taken_offset_min, taken_is_utc, time_source, offset_source, gps_lat, "
           "gps_lon, gps_alt, make, model, duration_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  md.Bind(1, id)
+  md->Bind(1, id)
       .Bind(2, now)
       .Bind(3, MediaKindName(f.kind))
       .Bind(4, f.width)
@@ -259,26 +268,25 @@ Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_vers
       .Bind(16, f.model)
       .Bind(17, f.duration_s);
   if (f.taken) {
-    md.Bind(7, f.taken->local_seconds).Bind(8, f.taken->offset_minutes);
+    md->Bind(7, f.taken->local_seconds).Bind(8, f.taken->offset_minutes);
   } else {
-    md.BindNull(7).BindNull(8);
+    md->BindNull(7).BindNull(8);
   }
   if (f.gps) {
-    md.Bind(12, f.gps->lat).Bind(13, f.gps->lon).Bind(14, f.gps->altitude_m);
+    md->Bind(12, f.gps->lat).Bind(13, f.gps->lon).Bind(14, f.gps->altitude_m);
   } else {
-    md.BindNull(12).BindNull(13).BindNull(14);
+    md->BindNull(12).BindNull(13).BindNull(14);
   }
-  CAMROLL_RETURN_IF_ERROR(md.Run());
+  CAMROLL_RETURN_IF_ERROR(md->Run());
 
   if (f.place) {
     const Place& p = *f.place;
     CAMROLL_ASSIGN_OR_RETURN(
-        auto pl,
-        db_.Prepare(
-            "INSERT INTO asset_places(asset_id, created_at, city, locality, region, subregion, "
-            "country_code, country, place_lat, place_lon, distance_km) VALUES "
-            "(?,?,?,?,?,?,?,?,?,?,?)"));
-    CAMROLL_RETURN_IF_ERROR(pl.Bind(1, id)
+        sqlite::Statement * pl,
+        Cached("INSERT INTO asset_places(asset_id, created_at, city, locality, region, subregion, "
+               "country_code, country, place_lat, place_lon, distance_km) VALUES "
+               "(?,?,?,?,?,?,?,?,?,?,?)"));
+    CAMROLL_RETURN_IF_ERROR(pl->Bind(1, id)
                                 .Bind(2, now)
                                 .Bind(3, p.city)
                                 .Bind(4, p.locality)
@@ -294,12 +302,11 @@ Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_vers
 
   const QualityMeasures& q = f.quality;
   CAMROLL_ASSIGN_OR_RETURN(
-      auto sig,
-      db_.Prepare(
-          "INSERT INTO asset_signals(asset_id, created_at, dhash, phash, sharpness, tenengrad, "
-          "brightness, contrast, clipped_dark, clipped_bright, quality) VALUES "
-          "(?,?,?,?,?,?,?,?,?,?,?)"));
-  CAMROLL_RETURN_IF_ERROR(sig.Bind(1, id)
+      sqlite::Statement * sig,
+      Cached("INSERT INTO asset_signals(asset_id, created_at, dhash, phash, sharpness, tenengrad, "
+             "brightness, contrast, clipped_dark, clipped_bright, quality) VALUES "
+             "(?,?,?,?,?,?,?,?,?,?,?)"));
+  CAMROLL_RETURN_IF_ERROR(sig->Bind(1, id)
                               .Bind(2, now)
                               .Bind(3, f.dhash)
                               .Bind(4, f.phash)
@@ -313,11 +320,11 @@ Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_vers
                               .Run());
 
   CAMROLL_ASSIGN_OR_RETURN(
-      auto th,
-      db_.Prepare("INSERT INTO asset_thumbnails(asset_id, size, created_at, width, height, file) "
-                  "VALUES (?,?,?,?,?,?)"));
+      sqlite::Statement * th,
+      Cached("INSERT INTO asset_thumbnails(asset_id, size, created_at, width, height, file) "
+             "VALUES (?,?,?,?,?,?)"));
   for (const Thumbnail& t : f.thumbnails) {
-    CAMROLL_RETURN_IF_ERROR(th.Bind(1, id)
+    CAMROLL_RETURN_IF_ERROR(th->Bind(1, id)
                                 .Bind(2, t.size)
                                 .Bind(3, now)
                                 .Bind(4, t.width)
@@ -326,10 +333,10 @@ Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_vers
                                 .Run());
   }
   CAMROLL_ASSIGN_OR_RETURN(
-      auto wa,
-      db_.Prepare("INSERT INTO asset_warnings(asset_id, created_at, message) VALUES (?,?,?)"));
+      sqlite::Statement * wa,
+      Cached("INSERT INTO asset_warnings(asset_id, created_at, message) VALUES (?,?,?)"));
   for (const std::string& w : f.warnings) {
-    CAMROLL_RETURN_IF_ERROR(wa.Bind(1, id).Bind(2, now).Bind(3, w).Run());
+    CAMROLL_RETURN_IF_ERROR(wa->Bind(1, id).Bind(2, now).Bind(3, w).Run());
   }
   return Ok();
 }

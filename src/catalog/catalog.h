@@ -83,10 +83,14 @@ class Catalog {
  private:
   explicit Catalog(sqlite::Database db) : db_(std::move(db)) {}
   Status Migrate();
+  // A prepared statement kept for the catalog's lifetime (the scan's hot path prepares each of
+  // its statements once). Callers reset it by running it to completion or calling Reset().
+  Result<sqlite::Statement*> Cached(const char* sql);
   Result<std::vector<AssetFacts>> LoadWhere(const std::string& where, const std::string& arg,
                                             int64_t int_arg);
 
   sqlite::Database db_;
+  std::unordered_map<const char*, sqlite::Statement> statements_;  // keyed by the SQL literal
 };
 
 }  // namespace camroll

@@ -45,8 +45,12 @@ Result<bool> Statement::Step() {
 
 Status Statement::Run() {
   for (;;) {
-    CAMROLL_ASSIGN_OR_RETURN(bool row, Step());
-    if (!row) break;
+    auto row = Step();
+    if (!row) {
+      Reset();  // a cached statement must be reusable after a failure
+      return std::unexpected(std::move(row).error());
+    }
+    if (!*row) break;
   }
   Reset();
   return Ok();

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "analyze/analyzer.h"
@@ -68,10 +69,34 @@ int64_t NowUtc() {
 
 std::string NowIso() { return FormatIso8601(LocalTime{NowUtc(), 0}); }
 
+// Loads the place index the first time a photo needs it (thread-safe); a scan with nothing new
+// never pays for it.
+class LazyGeocoder {
+ public:
+  explicit LazyGeocoder(std::filesystem::path cache_dir) : cache_dir_(std::move(cache_dir)) {}
+  const ReverseGeocoder* Get() {
+    std::call_once(once_, [this] {
+      auto geocoder = ReverseGeocoder::OpenDefault(cache_dir_);
+      if (geocoder) {
+        geocoder_ = std::move(*geocoder);
+      } else {
+        Log(LogLevel::kWarning, "places are unavailable ({}); run scripts/setup.sh",
+            geocoder.error().message());
+      }
+    });
+    return geocoder_.get();
+  }
+
+ private:
+  std::filesystem::path cache_dir_;
+  std::once_flag once_;
+  std::unique_ptr<ReverseGeocoder> geocoder_;
+};
+
 struct Session {
   std::filesystem::path data_dir;
   std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<ReverseGeocoder> geocoder;
+  std::unique_ptr<LazyGeocoder> geocoder;
   std::unique_ptr<Analyzer> analyzer;
   ScanStats stats;
 };
@@ -82,13 +107,7 @@ Result<Session> ScanRoll(const ScanFlags& flags) {
   s.data_dir = flags.data_dir.empty() ? DefaultDataDir() : std::filesystem::path(flags.data_dir);
   CAMROLL_RETURN_IF_ERROR(EnsureDirectory(s.data_dir));
   CAMROLL_ASSIGN_OR_RETURN(s.catalog, Catalog::Open(s.data_dir / "catalog.db"));
-  auto geocoder = ReverseGeocoder::OpenDefault(s.data_dir / "cache" / "geo");
-  if (geocoder) {
-    s.geocoder = std::move(*geocoder);
-  } else {
-    Log(LogLevel::kWarning, "places are unavailable ({}); run scripts/setup.sh",
-        geocoder.error().message());
-  }
+  s.geocoder = std::make_unique<LazyGeocoder>(s.data_dir / "cache" / "geo");
   AnalyzeOptions options;
   options.data_dir = s.data_dir;
   options.decode.max_pixels = flags.max_pixels;
@@ -96,7 +115,8 @@ Result<Session> ScanRoll(const ScanFlags& flags) {
                            : flags.decoder == "vips" ? DecodeBackend::kVips
                                                      : DecodeBackend::kAuto;
   options.max_image_bytes = flags.max_image_bytes;
-  s.analyzer = std::make_unique<Analyzer>(options, s.geocoder.get());
+  s.analyzer = std::make_unique<Analyzer>(
+      options, [geocoder = s.geocoder.get()] { return geocoder->Get(); });
 
   RollScanner scanner(*s.catalog, *s.analyzer);
   ProgressBar bar(!flags.quiet && !flags.json);

@@ -73,7 +73,8 @@ Result<FileStat> StatFile(const std::filesystem::path& path) {
   return out;
 }
 
-Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path, uint64_t max_bytes) {
+Result<size_t> ReadFileInto(const std::filesystem::path& path, uint64_t max_bytes,
+                            std::vector<uint8_t>& buffer) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return ErrnoError("opening", path);
   struct stat st {};
@@ -84,10 +85,10 @@ Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path, uint64_
     return Fail(ErrorCode::kLimit,
                 fmt::format("file is {} bytes, over the limit of {} bytes", size, max_bytes));
   }
-  std::vector<uint8_t> data(size);
+  if (buffer.size() < size) buffer.resize(size);
   size_t done = 0;
   while (done < size) {
-    ssize_t n = ::read(fd.get(), data.data() + done, size - done);
+    ssize_t n = ::read(fd.get(), buffer.data() + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("reading", path);
@@ -95,7 +96,13 @@ Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path, uint64_
     if (n == 0) break;  // the file shrank while we read it
     done += static_cast<size_t>(n);
   }
-  data.resize(done);
+  return done;
+}
+
+Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path, uint64_t max_bytes) {
+  std::vector<uint8_t> data;
+  CAMROLL_ASSIGN_OR_RETURN(size_t size, ReadFileInto(path, max_bytes, data));
+  data.resize(size);
   return data;
 }
 

@@ -24,6 +24,12 @@ Result<FileStat> StatFile(const std::filesystem::path& path);
 // Reads a whole file. Refuses (kLimit) files larger than max_bytes before reading them.
 Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path, uint64_t max_bytes);
 
+// The same into a buffer that is reused from file to file: it grows when needed and never
+// shrinks, so a scan does not pay for fresh, zeroed megabytes per photo. Returns the number of
+// bytes read, which are at the start of `buffer`.
+Result<size_t> ReadFileInto(const std::filesystem::path& path, uint64_t max_bytes,
+                            std::vector<uint8_t>& buffer);
+
 enum class Durability {
   kSync,  // fsync the file and its directory: the content survives a crash once we return
   kNone,  // atomic visibility only: for caches that can be rebuilt (thumbnails)

@@ -39,20 +39,16 @@ Result<RgbImage> DecodeJpegTurbo(std::span<const uint8_t> bytes, int long_edge,
   if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
     return Fail(ErrorCode::kUnsupported, "CMYK JPEG");  // the caller falls back to libvips
   }
-  // The smallest DCT scale whose long edge still reaches the target: decoding 1/2 or 1/4 of the
-  // pixels costs a fraction of a full decode, and a Lanczos resize does the rest.
-  int count = 0;
-  tjscalingfactor* factors = tjGetScalingFactors(&count);
-  tjscalingfactor best{1, 1};
+  // The smallest power-of-two DCT scale whose long edge still reaches the target (see
+  // DecodeJpegPlanes: libjpeg-turbo has SIMD IDCTs for 1/2, 1/4, 1/8 only), then a resize.
   const int full_long = std::max(width, height);
-  double best_value = 1.0;
-  for (int i = 0; i < count; ++i) {
-    const tjscalingfactor f = factors[i];
-    double value = static_cast<double>(f.num) / f.denom;
-    if (value > 1.0) continue;
-    if (TJSCALED(full_long, f) >= std::min(long_edge, full_long) && value < best_value) {
+  const int want = std::min(long_edge, full_long);
+  tjscalingfactor best{1, 1};
+  for (int denom : {8, 4, 2}) {
+    tjscalingfactor f{1, denom};
+    if (TJSCALED(full_long, f) >= want) {
       best = f;
-      best_value = value;
+      break;
     }
   }
   RgbImage img;

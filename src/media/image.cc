@@ -2,84 +2,108 @@
 
 #include <fmt/format.h>
 #include <turbojpeg.h>
-#include <vips/vips.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 
-#include "media/vips_util.h"
+#include "media/resample.h"
 
 namespace camroll {
 
 Result<RgbImage> ResizeToLongEdge(const RgbImage& image, int long_edge) {
   if (image.empty()) return Fail(ErrorCode::kInvalidInput, "resize of an empty image");
+  if (long_edge <= 0) return Fail(ErrorCode::kInvalidInput, "resize to a non-positive size");
   if (image.LongEdge() <= long_edge) return image;
-  EnsureVips();
-  VipsImagePtr in(vips_image_new_from_memory(image.pixels.data(), image.pixels.size(), image.width,
-                                             image.height, 3, VIPS_FORMAT_UCHAR));
-  if (!in) return VipsError("wrapping pixels");
-  double scale = static_cast<double>(long_edge) / image.LongEdge();
-  VipsImage* raw = nullptr;
-  if (vips_resize(in.get(), &raw, scale, "kernel", VIPS_KERNEL_LANCZOS3, nullptr) != 0) {
-    return VipsError("resizing");
+  const double scale = static_cast<double>(long_edge) / image.LongEdge();
+  const int w = std::max(1, static_cast<int>(std::lround(image.width * scale)));
+  const int h = std::max(1, static_cast<int>(std::lround(image.height * scale)));
+  return ResampleDown(image, std::min(w, image.width), std::min(h, image.height));
+}
+
+namespace {
+
+template <int kChannels>
+void OrientTiles(const uint8_t* src, int w, int h, int orientation, uint8_t* dst) {
+  constexpr int channels = kChannels;
+  const bool swap = orientation >= 5 && orientation <= 8;
+  const int out_w = swap ? h : w, out_h = swap ? w : h;
+  // For each output pixel (x, y), the source pixel it shows. EXIF orientations describe where
+  // the stored row 0 / column 0 belong; these are the inverse mappings. Tiles keep the reads of
+  // the transposing orientations (5..8) within the cache.
+  constexpr int kTile = 32;
+  for (int ty = 0; ty < out_h; ty += kTile) {
+    for (int tx = 0; tx < out_w; tx += kTile) {
+      const int y_end = std::min(out_h, ty + kTile), x_end = std::min(out_w, tx + kTile);
+      for (int y = ty; y < y_end; ++y) {
+        uint8_t* row = dst + static_cast<size_t>(y) * out_w * channels;
+        for (int x = tx; x < x_end; ++x) {
+          int sx = x, sy = y;
+          switch (orientation) {
+            case 2:
+              sx = w - 1 - x;
+              break;
+            case 3:
+              sx = w - 1 - x;
+              sy = h - 1 - y;
+              break;
+            case 4:
+              sy = h - 1 - y;
+              break;
+            case 5:
+              sx = y;
+              sy = x;
+              break;
+            case 6:
+              sx = y;
+              sy = h - 1 - x;
+              break;
+            case 7:
+              sx = w - 1 - y;
+              sy = h - 1 - x;
+              break;
+            case 8:
+              sx = w - 1 - y;
+              sy = x;
+              break;
+            default:
+              break;
+          }
+          const uint8_t* p = src + (static_cast<size_t>(sy) * w + sx) * channels;
+          for (int c = 0; c < channels; ++c) row[x * channels + c] = p[c];
+        }
+      }
+    }
   }
-  VipsImagePtr out(raw);
-  return ToRgbImage(out.get());
+}
+
+}  // namespace
+
+void OrientPixels(const uint8_t* src, int w, int h, int channels, int orientation, uint8_t* dst) {
+  switch (channels) {
+    case 1: return OrientTiles<1>(src, w, h, orientation, dst);
+    case 3: return OrientTiles<3>(src, w, h, orientation, dst);
+    case 4: return OrientTiles<4>(src, w, h, orientation, dst);
+    default:
+      for (int c = 0; c < channels; ++c) {
+        // Rare layouts: one channel at a time through a packed copy.
+        std::vector<uint8_t> plane(static_cast<size_t>(w) * h), turned(plane.size());
+        for (size_t i = 0; i < plane.size(); ++i) plane[i] = src[i * channels + c];
+        OrientTiles<1>(plane.data(), w, h, orientation, turned.data());
+        for (size_t i = 0; i < turned.size(); ++i) dst[i * channels + c] = turned[i];
+      }
+  }
 }
 
 RgbImage ApplyOrientation(RgbImage image, int orientation) {
   if (orientation <= 1 || orientation > 8 || image.empty()) return image;
-  const int w = image.width, h = image.height;
   const bool swap = orientation >= 5;
   RgbImage out;
-  out.width = swap ? h : w;
-  out.height = swap ? w : h;
+  out.width = swap ? image.height : image.width;
+  out.height = swap ? image.width : image.height;
   out.pixels.resize(image.pixels.size());
-  // For each output pixel (x, y), the source pixel it shows. EXIF orientations describe where
-  // the stored row 0 / column 0 belong; these are the inverse mappings.
-  for (int y = 0; y < out.height; ++y) {
-    uint8_t* dst = out.pixels.data() + static_cast<size_t>(y) * out.width * 3;
-    for (int x = 0; x < out.width; ++x) {
-      int sx = x, sy = y;
-      switch (orientation) {
-        case 2:
-          sx = w - 1 - x;
-          sy = y;
-          break;
-        case 3:
-          sx = w - 1 - x;
-          sy = h - 1 - y;
-          break;
-        case 4:
-          sx = x;
-          sy = h - 1 - y;
-          break;
-        case 5:
-          sx = y;
-          sy = x;
-          break;
-        case 6:
-          sx = y;
-          sy = h - 1 - x;
-          break;
-        case 7:
-          sx = w - 1 - y;
-          sy = h - 1 - x;
-          break;
-        case 8:
-          sx = w - 1 - y;
-          sy = x;
-          break;
-        default:
-          break;
-      }
-      const uint8_t* src = image.pixels.data() + (static_cast<size_t>(sy) * w + sx) * 3;
-      dst[x * 3] = src[0];
-      dst[x * 3 + 1] = src[1];
-      dst[x * 3 + 2] = src[2];
-    }
-  }
+  OrientPixels(image.pixels.data(), image.width, image.height, 3, orientation, out.pixels.data());
   return out;
 }
 

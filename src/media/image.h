@@ -28,11 +28,15 @@ struct GrayImage {
 };
 
 // Resizes so that the long edge is `long_edge` (never enlarges; returns a copy when the image
-// is already that small). Lanczos3 through libvips.
+// is already that small), with the antialiased triangle filter of media/resample.h.
 Result<RgbImage> ResizeToLongEdge(const RgbImage& image, int long_edge);
 
 // Applies an EXIF orientation (1..8) so the result shows upright.
 RgbImage ApplyOrientation(RgbImage image, int orientation);
+
+// The same on raw interleaved pixels (`channels` bytes each): writes the upright image, whose
+// size is (h, w) for the transposing orientations 5..8 and (w, h) otherwise, to dst.
+void OrientPixels(const uint8_t* src, int w, int h, int channels, int orientation, uint8_t* dst);
 
 // Baseline JPEG, 4:2:0, through libjpeg-turbo.
 Result<std::vector<uint8_t>> EncodeJpeg(const RgbImage& image, int quality);

@@ -6,14 +6,18 @@
 namespace camroll {
 
 QualityMeasures MeasureQuality(const RgbImage& image) {
-  QualityMeasures q;
-  if (image.empty()) return q;
-  GrayImage gray = ToGray(image);
-  if (gray.width > kQualityWidth) {
-    int h = std::max(1, static_cast<int>(std::lround(static_cast<double>(gray.height) *
-                                                     kQualityWidth / gray.width)));
-    gray = ResizeGrayArea(gray, kQualityWidth, h);
+  if (image.empty()) return {};
+  if (image.LongEdge() > kQualityLongEdge) {
+    auto small = ResizeToLongEdge(image, kQualityLongEdge);
+    if (!small) return {};
+    return MeasureQuality(ToGray(*small));
   }
+  return MeasureQuality(ToGray(image));
+}
+
+QualityMeasures MeasureQuality(const GrayImage& gray) {
+  QualityMeasures q;
+  if (gray.width == 0 || gray.height == 0) return q;
   const int w = gray.width, h = gray.height;
   double sum = 0, sum_sq = 0;
   size_t dark = 0, bright = 0;

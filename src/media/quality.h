@@ -18,9 +18,13 @@ struct QualityMeasures {
   double score = 0;
 };
 
-// The width the measures are normalised to, so that sharpness compares across resolutions.
-inline constexpr int kQualityWidth = 512;
+// The long edge the measures are normalised to, so that sharpness compares across resolutions.
+inline constexpr int kQualityLongEdge = 512;
 
+// Measures an image, first reduced to kQualityLongEdge when it is larger (pass an image of that
+// size when you have one: the analyzer derives its 256-px thumbnail from the same copy).
 QualityMeasures MeasureQuality(const RgbImage& image);
+// The same on a luma plane (BT.601 luma, as in JPEG's Y plane), already at the size to measure.
+QualityMeasures MeasureQuality(const GrayImage& luma);
 
 }  // namespace camroll

@@ -228,7 +228,7 @@ h1 { margin:0 0 4px; font-size:28px; }
 .sub { color:var(--muted); }
 main { max-width:1200px; margin:auto; padding:8px 24px 40px; }
 .event { background:var(--card); border-radius:16px; margin:18px 0; box-shadow:0 1px 3px rgba(0,0,0,.08); overflow:hidden; }
-.cover { position:relative; height:260px; background:#222 center/cover no-repeat; }
+.cover { position:relative; height:260px; background:#222 50% 35%/cover no-repeat; }
 .cover .label { position:absolute; left:0; right:0; bottom:0; padding:18px 20px 14px; color:#fff;
   background:linear-gradient(transparent, rgba(0,0,0,.65)); }
 .cover h2 { margin:0; font-size:24px; }
