@@ -65,7 +65,8 @@ void BM_PlanesTo1440(benchmark::State& state) {
 BENCHMARK(BM_PlanesTo1440)->Unit(benchmark::kMillisecond);
 
 void BM_EncodePlanes1440(benchmark::State& state) {
-  const YuvImage preview = ResizeYuvToLongEdge(*DecodeJpegPlanes(Photo(), 1440, DecodeOptions{}), 1440);
+  const YuvImage preview =
+      ResizeYuvToLongEdge(*DecodeJpegPlanes(Photo(), 1440, DecodeOptions{}), 1440);
   for (auto _ : state) benchmark::DoNotOptimize(EncodeJpeg(preview, 82));
 }
 BENCHMARK(BM_EncodePlanes1440)->Unit(benchmark::kMillisecond);

@@ -82,9 +82,12 @@ void OrientTiles(const uint8_t* src, int w, int h, int orientation, uint8_t* dst
 
 void OrientPixels(const uint8_t* src, int w, int h, int channels, int orientation, uint8_t* dst) {
   switch (channels) {
-    case 1: return OrientTiles<1>(src, w, h, orientation, dst);
-    case 3: return OrientTiles<3>(src, w, h, orientation, dst);
-    case 4: return OrientTiles<4>(src, w, h, orientation, dst);
+    case 1:
+      return OrientTiles<1>(src, w, h, orientation, dst);
+    case 3:
+      return OrientTiles<3>(src, w, h, orientation, dst);
+    case 4:
+      return OrientTiles<4>(src, w, h, orientation, dst);
     default:
       for (int c = 0; c < channels; ++c) {
         // Rare layouts: one channel at a time through a packed copy.
