@@ -56,8 +56,9 @@ TEST(PhoneMedia, ReadsTimeGpsAndOrientationOfEveryFile) {
       {"Issue 263 dotnet.heic", Format::kHeif, "2019-08-21T11:21:36", 38.6995389, -9.2077472, 1,
        3024, 4032},
       {"Issue 508.jpg", Format::kJpeg, "2020-09-02T18:52:42", 43.8594694, 15.5032833, 1, 1, 1},
-      // Android MP4: UTC creation time only; the local offset is not in the container.
-      {"Issue 515 (java).mp4", Format::kMp4, "2020-11-20T14:04:36", 52.3693, 6.6761, 1, 1280, 720},
+      // Android MP4: the local time and offset are in moov/udta/date (libavformat only
+      // reports the UTC creation_time, 14:04:36Z).
+      {"Issue 515 (java).mp4", Format::kMp4, "2020-11-20T15:04:02+01:00", 52.3693, 6.6761, 1, 1280, 720},
       // GPS fix from the previous day: stale, no offset.
       {"Nexus 4.jpg", Format::kJpeg, "2013-01-20T18:54:08", 51.5624657, -0.0773322, 1, 2448, 3264},
       {"Oppo R7 Plus.jpg", Format::kJpeg, "2018-07-16T17:52:22+02:00", 60.2674637, 8.7711324, 1,

@@ -2,6 +2,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <vector>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -85,6 +89,63 @@ std::optional<GpsFix> ParseIso6709(const std::string& text) {
   return fix;
 }
 
+uint64_t BigEndian(const uint8_t* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+// The local recording time that Android phones write into moov/udta/date ("2020-11-20T15:04:02
+// +0100") and QuickTime cameras into moov/udta/©day, which libavformat does not report. Reads box
+// headers only, skipping the media data; gives up on anything malformed.
+std::optional<LocalTime> UserDataDate(const std::filesystem::path& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::nullopt;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
+  std::vector<uint8_t> moov;
+  uint8_t header[16];
+  for (int boxes = 0; boxes < 64 && std::fread(header, 1, 8, f) == 8; ++boxes) {
+    uint64_t size = BigEndian(header, 4);
+    size_t header_size = 8;
+    if (size == 1) {
+      if (std::fread(header + 8, 1, 8, f) != 8) return std::nullopt;
+      size = BigEndian(header + 8, 8);
+      header_size = 16;
+    }
+    if (size != 0 && size < header_size) return std::nullopt;
+    const bool is_moov = std::memcmp(header + 4, "moov", 4) == 0;
+    if (is_moov) {
+      if (size == 0 || size > (16u << 20)) return std::nullopt;  // a sane moov is small
+      moov.resize(size - header_size);
+      if (std::fread(moov.data(), 1, moov.size(), f) != moov.size()) return std::nullopt;
+      break;
+    }
+    if (size == 0 || std::fseek(f, static_cast<long>(size - header_size), SEEK_CUR) != 0) break;
+  }
+  // moov → udta → date | ©day
+  auto find = [](std::span<const uint8_t> within, const char* type) -> std::span<const uint8_t> {
+    size_t off = 0;
+    while (off + 8 <= within.size()) {
+      const uint64_t size = BigEndian(within.data() + off, 4);
+      if (size < 8 || off + size > within.size()) break;
+      if (std::memcmp(within.data() + off + 4, type, 4) == 0) {
+        return within.subspan(off + 8, size - 8);
+      }
+      off += size;
+    }
+    return {};
+  };
+  std::span<const uint8_t> udta = find(moov, "udta");
+  if (udta.empty()) return std::nullopt;
+  std::string text;
+  if (auto date = find(udta, "date"); !date.empty()) {
+    text.assign(date.begin(), date.end());
+  } else if (auto day = find(udta, "\xA9" "day"); day.size() > 4) {
+    text.assign(day.begin() + 4, day.end());  // QuickTime string: 16-bit length, language
+  }
+  return ParseIso8601(text);
+}
+
 // The clockwise rotation (0, 90, 180, 270) a player applies, as an EXIF orientation.
 int OrientationFromDisplayMatrix(const AVStream* stream) {
   const uint8_t* sd = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
@@ -123,10 +184,15 @@ Result<MediaMetadata> ReadVideoMetadata(const std::filesystem::path& path) {
 
   const AVDictionary* tags = ctx->metadata;
   // Apple writes the local time with its offset; every MP4/MOV has a UTC creation_time.
-  if (auto t = ParseIso8601(Tag(tags, "com.apple.quicktime.creationdate")); t) {
-    md.taken = t;
+  // Local recording times, most specific first: Apple's creationdate, the ©day tag ("date"),
+  // then Android's moov/udta/date box.
+  std::optional<LocalTime> local = ParseIso8601(Tag(tags, "com.apple.quicktime.creationdate"));
+  if (!local) local = ParseIso8601(Tag(tags, "date"));
+  if (!local) local = UserDataDate(path);
+  if (local) {
+    md.taken = local;
     md.time_source = TimeSource::kVideoLocal;
-    if (t->offset_minutes) md.offset_source = OffsetSource::kVideo;
+    if (local->offset_minutes) md.offset_source = OffsetSource::kVideo;
   }
   if (!md.taken) {
     std::string created = Tag(tags, "creation_time");

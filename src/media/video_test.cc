@@ -46,6 +46,20 @@ TEST(ReadVideoMetadata, ReadsCreationTimeLocationDurationAndSize) {
   EXPECT_NEAR(md->gps->lon, -9.2386, 1e-6);
 }
 
+TEST(ReadVideoMetadata, PrefersTheLocalRecordingTimeWithItsOffset) {
+  testing::TempDir dir;
+  auto path = MakeVideo(dir, "d.mp4",
+                        "-metadata creation_time=2026-07-12T13:30:10Z "
+                        "-metadata date=2026-07-12T14:30:10+0100");
+  ASSERT_FALSE(path.empty()) << "ffmpeg failed";
+  auto md = ReadVideoMetadata(path);
+  ASSERT_TRUE(md) << md.error().ToString();
+  ASSERT_TRUE(md->taken);
+  EXPECT_EQ(FormatIso8601(*md->taken), "2026-07-12T14:30:10+01:00");
+  EXPECT_EQ(md->time_source, TimeSource::kVideoLocal);
+  EXPECT_EQ(md->offset_source, OffsetSource::kVideo);
+}
+
 // A rotated video must look the way ffmpeg's own player (autorotate) shows it.
 TEST(ReadVideoMetadata, TurnsFramesTheWayFfmpegDisplaysThem) {
   testing::TempDir dir;
