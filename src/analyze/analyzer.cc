@@ -219,10 +219,16 @@ void Analyzer::ResolvePlace(AssetFacts& facts) const {
 }
 
 Result<YuvImage> Analyzer::DecodePlanes(std::span<const uint8_t> bytes, Format format) const {
-  // JPEG, the bulk of any roll: straight into planes at a reduced DCT scale. Other formats and
-  // JPEG layouts without a planar path go through RGB.
+  // JPEG, the bulk of any roll: straight into planes at a reduced DCT scale; HEIF (iPhones)
+  // straight into planes at full size. Other formats, and layouts without a planar path, go
+  // through RGB.
   if (format == Format::kJpeg && options_.decode.backend != DecodeBackend::kVips) {
     auto planes = DecodeJpegPlanes(bytes, options_.preview_size, options_.decode);
+    if (planes || planes.error().code() != ErrorCode::kUnsupported) return planes;
+  }
+  if ((format == Format::kHeif || format == Format::kAvif) &&
+      options_.decode.backend != DecodeBackend::kVips) {
+    auto planes = DecodeHeifPlanes(bytes, options_.decode);
     if (planes || planes.error().code() != ErrorCode::kUnsupported) return planes;
   }
   CAMROLL_ASSIGN_OR_RETURN(

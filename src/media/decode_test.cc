@@ -20,20 +20,6 @@ double MeanAbsDiff(const RgbImage& a, const RgbImage& b) {
   return sum / a.pixels.size();
 }
 
-// Saves a test card through libvips in another format ("png", "webp", "heif").
-std::vector<uint8_t> SaveAs(const RgbImage& img, const char* suffix) {
-  EnsureVips();
-  VipsImagePtr in(vips_image_new_from_memory(img.pixels.data(), img.pixels.size(), img.width,
-                                             img.height, 3, VIPS_FORMAT_UCHAR));
-  void* buf = nullptr;
-  size_t size = 0;
-  EXPECT_EQ(vips_image_write_to_buffer(in.get(), suffix, &buf, &size, nullptr), 0)
-      << vips_error_buffer();
-  std::vector<uint8_t> out(static_cast<uint8_t*>(buf), static_cast<uint8_t*>(buf) + size);
-  g_free(buf);
-  return out;
-}
-
 uint32_t Crc32(const uint8_t* data, size_t n) {
   uint32_t crc = 0xFFFFFFFFu;
   for (size_t i = 0; i < n; ++i) {
@@ -45,7 +31,7 @@ uint32_t Crc32(const uint8_t* data, size_t n) {
 
 // A PNG whose header declares width x height (with a valid CRC) and whose data is tiny.
 std::vector<uint8_t> PngDeclaring(uint32_t width, uint32_t height) {
-  std::vector<uint8_t> png = SaveAs(testing::TestCard(8, 8), ".png");
+  std::vector<uint8_t> png = testing::EncodeWithVips(testing::TestCard(8, 8), ".png");
   // IHDR data starts at byte 16: width(4) height(4), then CRC over type+data at 29..32.
   auto put32 = [&](size_t at, uint32_t v) {
     png[at] = static_cast<uint8_t>(v >> 24);
@@ -123,7 +109,7 @@ TEST(DecodeImageScaled, DecodesPngWebpAndHeif) {
   const std::pair<const char*, Format> kinds[] = {
       {".png", Format::kPng}, {".webp[Q=95]", Format::kWebp}, {".heic[Q=95]", Format::kHeif}};
   for (const auto& [suffix, format] : kinds) {
-    auto bytes = SaveAs(card, suffix);
+    auto bytes = testing::EncodeWithVips(card, suffix);
     ASSERT_EQ(SniffFormat(bytes), format) << suffix;
     auto img = DecodeImageScaled(bytes, format, 160, DecodeOptions{});
     ASSERT_TRUE(img) << suffix << ": " << img.error().ToString();

@@ -7,6 +7,7 @@
 #include "core/files.h"
 #include "media/decode.h"
 #include "media/metadata.h"
+#include "media/yuv_image.h"
 #include "testing/testing.h"
 
 namespace camroll {
@@ -58,7 +59,8 @@ TEST(PhoneMedia, ReadsTimeGpsAndOrientationOfEveryFile) {
       {"Issue 508.jpg", Format::kJpeg, "2020-09-02T18:52:42", 43.8594694, 15.5032833, 1, 1, 1},
       // Android MP4: the local time and offset are in moov/udta/date (libavformat only
       // reports the UTC creation_time, 14:04:36Z).
-      {"Issue 515 (java).mp4", Format::kMp4, "2020-11-20T15:04:02+01:00", 52.3693, 6.6761, 1, 1280, 720},
+      {"Issue 515 (java).mp4", Format::kMp4, "2020-11-20T15:04:02+01:00", 52.3693, 6.6761, 1, 1280,
+       720},
       // GPS fix from the previous day: stale, no offset.
       {"Nexus 4.jpg", Format::kJpeg, "2013-01-20T18:54:08", 51.5624657, -0.0773322, 1, 2448, 3264},
       {"Oppo R7 Plus.jpg", Format::kJpeg, "2018-07-16T17:52:22+02:00", 60.2674637, 8.7711324, 1,
@@ -137,6 +139,11 @@ TEST(PhoneMedia, DecodesHeicAndVideoFrames) {
   ASSERT_TRUE(img) << img.error().ToString();
   EXPECT_EQ(img->width, 384);  // portrait: the HEIF transform was applied by the decoder
   EXPECT_EQ(img->height, 512);
+  // The planar HEIF path applies the same transform.
+  auto planes = DecodeHeifPlanes(*bytes, DecodeOptions{});
+  ASSERT_TRUE(planes) << planes.error().ToString();
+  EXPECT_EQ(planes->width, 3024);
+  EXPECT_EQ(planes->height, 4032);
   auto frame = DecodeVideoFrame(PhoneMedia() / "with-gps.mov", 256, DecodeOptions{});
   ASSERT_TRUE(frame) << frame.error().ToString();
   EXPECT_EQ(frame->width, 256);  // as coded: 568x320 landscape, orientation 6 turns it

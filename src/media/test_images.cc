@@ -6,6 +6,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "media/vips_util.h"
+
 namespace camroll::testing {
 
 RgbImage TestCard(int width, int height, uint32_t seed) {
@@ -87,6 +89,20 @@ std::vector<uint8_t> JpegWithExif(const RgbImage& image,
   io.seek(0, Exiv2::BasicIo::beg);
   Exiv2::DataBuf buf = io.read(static_cast<long>(io.size()));
   return std::vector<uint8_t>(buf.pData_, buf.pData_ + buf.size_);
+}
+
+std::vector<uint8_t> EncodeWithVips(const RgbImage& img, const char* suffix) {
+  EnsureVips();
+  VipsImagePtr in(vips_image_new_from_memory(img.pixels.data(), img.pixels.size(), img.width,
+                                             img.height, 3, VIPS_FORMAT_UCHAR));
+  void* buf = nullptr;
+  size_t size = 0;
+  if (!in || vips_image_write_to_buffer(in.get(), suffix, &buf, &size, nullptr) != 0) {
+    throw std::runtime_error(std::string("libvips could not save: ") + vips_error_buffer());
+  }
+  std::vector<uint8_t> out(static_cast<uint8_t*>(buf), static_cast<uint8_t*>(buf) + size);
+  g_free(buf);
+  return out;
 }
 
 bool PatchJpegSize(std::vector<uint8_t>& jpeg, int width, int height) {

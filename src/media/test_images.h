@@ -22,6 +22,9 @@ RgbImage Blurred(const RgbImage& image, int radius);
 std::vector<uint8_t> JpegWithExif(const RgbImage& image,
                                   const std::map<std::string, std::string>& exif, int quality = 90);
 
+// The image saved by libvips in the format of `suffix` (".png", ".webp[Q=95]", ".heic").
+std::vector<uint8_t> EncodeWithVips(const RgbImage& image, const char* suffix);
+
 // Rewrites the frame size declared in a JPEG's SOF0 marker (a decompression bomb: a small file
 // declaring a huge image). Returns false when there is no SOF0 marker.
 bool PatchJpegSize(std::vector<uint8_t>& jpeg, int width, int height);

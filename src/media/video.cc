@@ -3,12 +3,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <optional>
-#include <span>
-#include <vector>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -140,7 +140,10 @@ std::optional<LocalTime> UserDataDate(const std::filesystem::path& path) {
   std::string text;
   if (auto date = find(udta, "date"); !date.empty()) {
     text.assign(date.begin(), date.end());
-  } else if (auto day = find(udta, "\xA9" "day"); day.size() > 4) {
+  } else if (auto day = find(udta,
+                             "\xA9"
+                             "day");
+             day.size() > 4) {
     text.assign(day.begin() + 4, day.end());  // QuickTime string: 16-bit length, language
   }
   return ParseIso8601(text);

@@ -1,6 +1,7 @@
 #include "media/yuv_image.h"
 
 #include <fmt/format.h>
+#include <libheif/heif.h>
 #include <turbojpeg.h>
 
 #include <algorithm>
@@ -150,6 +151,90 @@ Result<YuvImage> DecodeJpegPlanes(std::span<const uint8_t> jpeg, int min_long_ed
     Unpad(img.cr, strides[2], img.ChromaWidth(), img.ChromaHeight());
   }
   return img;
+}
+
+namespace {
+
+struct HeifContextFree {
+  void operator()(heif_context* c) const { heif_context_free(c); }
+};
+struct HeifHandleRelease {
+  void operator()(heif_image_handle* h) const { heif_image_handle_release(h); }
+};
+struct HeifImageRelease {
+  void operator()(heif_image* i) const { heif_image_release(i); }
+};
+struct HeifOptionsFree {
+  void operator()(heif_decoding_options* o) const { heif_decoding_options_free(o); }
+};
+
+}  // namespace
+
+Result<YuvImage> DecodeHeifPlanes(std::span<const uint8_t> bytes, const DecodeOptions& options) {
+  std::unique_ptr<heif_context, HeifContextFree> ctx(heif_context_alloc());
+  heif_error err =
+      heif_context_read_from_memory_without_copy(ctx.get(), bytes.data(), bytes.size(), nullptr);
+  if (err.code != heif_error_Ok) {
+    return Fail(ErrorCode::kInvalidInput, fmt::format("not a readable HEIF file: {}", err.message));
+  }
+  heif_image_handle* raw_handle = nullptr;
+  err = heif_context_get_primary_image_handle(ctx.get(), &raw_handle);
+  if (err.code != heif_error_Ok) {
+    return Fail(ErrorCode::kInvalidInput,
+                fmt::format("HEIF without a primary image: {}", err.message));
+  }
+  std::unique_ptr<heif_image_handle, HeifHandleRelease> handle(raw_handle);
+  const uint64_t w = static_cast<uint64_t>(std::max(0, heif_image_handle_get_width(handle.get())));
+  const uint64_t h = static_cast<uint64_t>(std::max(0, heif_image_handle_get_height(handle.get())));
+  if (w == 0 || h == 0) return Fail(ErrorCode::kInvalidInput, "HEIF image with no pixels");
+  if (w * h > options.max_pixels) {
+    return Fail(ErrorCode::kLimit,
+                fmt::format("image declares {}x{} = {} pixels, over the limit of {}", w, h, w * h,
+                            options.max_pixels));
+  }
+  if (heif_image_handle_get_luma_bits_per_pixel(handle.get()) != 8) {
+    return Fail(ErrorCode::kUnsupported, "HEIF with more than 8 bits per sample");
+  }
+  heif_color_profile_nclx* nclx = nullptr;
+  if (heif_image_handle_get_nclx_color_profile(handle.get(), &nclx).code == heif_error_Ok && nclx) {
+    const bool jpeg_like =
+        nclx->full_range_flag &&
+        (nclx->matrix_coefficients == heif_matrix_coefficients_ITU_R_BT_601_6 ||
+         nclx->matrix_coefficients == heif_matrix_coefficients_ITU_R_BT_470_6_System_B_G);
+    heif_nclx_color_profile_free(nclx);
+    if (!jpeg_like) return Fail(ErrorCode::kUnsupported, "HEIF colour matrix other than JPEG's");
+  }
+  std::unique_ptr<heif_decoding_options, HeifOptionsFree> decode_options(
+      heif_decoding_options_alloc());
+  heif_image* raw_image = nullptr;
+  err = heif_decode_image(handle.get(), &raw_image, heif_colorspace_YCbCr, heif_chroma_420,
+                          decode_options.get());
+  if (err.code != heif_error_Ok) {
+    return Fail(ErrorCode::kInvalidInput, fmt::format("corrupt HEIF image: {}", err.message));
+  }
+  std::unique_ptr<heif_image, HeifImageRelease> image(raw_image);
+  YuvImage out;
+  out.width = heif_image_get_width(image.get(), heif_channel_Y);
+  out.height = heif_image_get_height(image.get(), heif_channel_Y);
+  out.sub_x = out.sub_y = 2;
+  const std::pair<heif_channel, std::vector<uint8_t>*> planes[] = {
+      {heif_channel_Y, &out.y}, {heif_channel_Cb, &out.cb}, {heif_channel_Cr, &out.cr}};
+  for (const auto& [channel, plane] : planes) {
+    const int pw = channel == heif_channel_Y ? out.width : out.ChromaWidth();
+    const int ph = channel == heif_channel_Y ? out.height : out.ChromaHeight();
+    int stride = 0;
+    const uint8_t* src = heif_image_get_plane_readonly(image.get(), channel, &stride);
+    if (!src || heif_image_get_width(image.get(), channel) < pw ||
+        heif_image_get_height(image.get(), channel) < ph) {
+      return Fail(ErrorCode::kInvalidInput, "HEIF image without the expected planes");
+    }
+    plane->resize(static_cast<size_t>(pw) * ph);
+    for (int y = 0; y < ph; ++y) {
+      std::copy(src + static_cast<size_t>(y) * stride, src + static_cast<size_t>(y) * stride + pw,
+                plane->data() + static_cast<size_t>(y) * pw);
+    }
+  }
+  return out;
 }
 
 Result<YuvImage> ToYuv420(const RgbImage& rgb) {

@@ -39,6 +39,13 @@ struct YuvImage {
 Result<YuvImage> DecodeJpegPlanes(std::span<const uint8_t> jpeg, int min_long_edge,
                                   const DecodeOptions& options);
 
+// Decodes the primary image of a HEIF or AVIF file (libheif, with the file's rotations and
+// mirrors applied) into 8-bit 4:2:0 planes, without a round trip through RGB. Full size: HEIF
+// has no reduced decoding. Refuses images over options.max_pixels before decoding. Fails with
+// kUnsupported for what the planar path does not take (more than 8 bits, limited range or a
+// matrix other than BT.601): decode those with DecodeImageScaled.
+Result<YuvImage> DecodeHeifPlanes(std::span<const uint8_t> bytes, const DecodeOptions& options);
+
 // 4:2:0 planes of an RGB image (libjpeg-turbo's SIMD conversion).
 Result<YuvImage> ToYuv420(const RgbImage& rgb);
 

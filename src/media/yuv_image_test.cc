@@ -52,6 +52,28 @@ TEST(DecodeJpegPlanes, RefusesBombsAndTruncation) {
   EXPECT_EQ(truncated.error().code(), ErrorCode::kInvalidInput);
 }
 
+TEST(DecodeHeifPlanes, DecodesHeifIntoPlanes) {
+  RgbImage card = testing::TestCard(320, 240, 6);
+  auto heic = testing::EncodeWithVips(card, ".heic[Q=95]");
+  auto yuv = DecodeHeifPlanes(heic, DecodeOptions{});
+  ASSERT_TRUE(yuv) << yuv.error().ToString();
+  EXPECT_EQ(yuv->width, 320);
+  EXPECT_EQ(yuv->height, 240);
+  auto rgb = ToRgb(*yuv);
+  ASSERT_TRUE(rgb);
+  EXPECT_LT(MeanAbsDiff(*rgb, card), 8.0);
+
+  DecodeOptions small;
+  small.max_pixels = 320 * 239;
+  auto refused = DecodeHeifPlanes(heic, small);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kLimit);
+  heic.resize(heic.size() / 2);
+  auto truncated = DecodeHeifPlanes(heic, DecodeOptions{});
+  ASSERT_FALSE(truncated);
+  EXPECT_EQ(truncated.error().code(), ErrorCode::kInvalidInput);
+}
+
 TEST(YuvImage, SurvivesOddSizesThroughResizeEncodeAndDecode) {
   RgbImage card = testing::TestCard(333, 247, 2);
   auto yuv = ToYuv420(card);
