@@ -7,64 +7,32 @@
 #include <algorithm>
 #include <string>
 
+#include "media/codec_util.h"
 #include "media/vips_util.h"
 
 namespace camroll {
 namespace {
 
-std::unexpected<Error> PixelLimitError(uint64_t width, uint64_t height, uint64_t limit) {
-  return Fail(ErrorCode::kLimit,
-              fmt::format("image declares {}x{} = {} pixels, over the limit of {}", width, height,
-                          width * height, limit));
-}
-
-struct TjDeleter {
-  void operator()(void* h) const { tjDestroy(h); }
-};
-
 Result<RgbImage> DecodeJpegTurbo(std::span<const uint8_t> bytes, int long_edge,
                                  const DecodeOptions& options) {
-  std::unique_ptr<void, TjDeleter> tj(tjInitDecompress());
+  internal::TjHandle tj(tjInitDecompress());
   if (!tj) return Fail(ErrorCode::kInternal, "tjInitDecompress failed");
-  int width = 0, height = 0, subsamp = 0, colorspace = 0;
-  if (tjDecompressHeader3(tj.get(), bytes.data(), bytes.size(), &width, &height, &subsamp,
-                          &colorspace) != 0) {
-    return Fail(ErrorCode::kInvalidInput,
-                fmt::format("corrupt JPEG header: {}", tjGetErrorStr2(tj.get())));
-  }
-  if (width <= 0 || height <= 0) return Fail(ErrorCode::kInvalidInput, "JPEG with no pixels");
-  if (static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > options.max_pixels) {
-    return PixelLimitError(width, height, options.max_pixels);
-  }
-  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
+  CAMROLL_ASSIGN_OR_RETURN(internal::JpegHeader header,
+                           internal::ReadJpegHeader(tj.get(), bytes, options.max_pixels));
+  if (header.colorspace == TJCS_CMYK || header.colorspace == TJCS_YCCK) {
     return Fail(ErrorCode::kUnsupported, "CMYK JPEG");  // the caller falls back to libvips
   }
-  // The smallest power-of-two DCT scale whose long edge still reaches the target (see
-  // DecodeJpegPlanes: libjpeg-turbo has SIMD IDCTs for 1/2, 1/4, 1/8 only), then a resize.
-  const int full_long = std::max(width, height);
-  const int want = std::min(long_edge, full_long);
-  tjscalingfactor best{1, 1};
-  for (int denom : {8, 4, 2}) {
-    tjscalingfactor f{1, denom};
-    if (TJSCALED(full_long, f) >= want) {
-      best = f;
-      break;
-    }
-  }
+  const tjscalingfactor scale =
+      internal::PowerOfTwoScale(std::max(header.width, header.height), long_edge);
   RgbImage img;
-  img.width = TJSCALED(width, best);
-  img.height = TJSCALED(height, best);
+  img.width = TJSCALED(header.width, scale);
+  img.height = TJSCALED(header.height, scale);
   img.pixels.resize(static_cast<size_t>(img.width) * img.height * 3);
   if (tjDecompress2(tj.get(), bytes.data(), bytes.size(), img.pixels.data(), img.width, 0,
-                    img.height, TJPF_RGB, 0) != 0) {
-    std::string msg = tjGetErrorStr2(tj.get());
-    // Warnings (e.g. "extraneous bytes before marker") leave a usable image; a premature end
-    // of data leaves grey where the photo should be, which is not a photo anyone wants shown.
-    bool fatal =
-        tjGetErrorCode(tj.get()) == TJERR_FATAL || msg.find("Premature end") != std::string::npos;
-    if (fatal) {
-      return Fail(ErrorCode::kInvalidInput, fmt::format("truncated or corrupt JPEG: {}", msg));
-    }
+                    img.height, TJPF_RGB, 0) != 0 &&
+      internal::FatalJpegError(tj.get())) {
+    return Fail(ErrorCode::kInvalidInput,
+                fmt::format("truncated or corrupt JPEG: {}", tjGetErrorStr2(tj.get())));
   }
   if (img.LongEdge() > long_edge) return ResizeToLongEdge(img, long_edge);
   return img;
@@ -81,7 +49,7 @@ Result<RgbImage> DecodeWithVips(std::span<const uint8_t> bytes, Format format, i
   const uint64_t w = static_cast<uint64_t>(vips_image_get_width(header.get()));
   const uint64_t h = static_cast<uint64_t>(vips_image_get_height(header.get()));
   if (w == 0 || h == 0) return Fail(ErrorCode::kInvalidInput, "image with no pixels");
-  if (w * h > options.max_pixels) return PixelLimitError(w, h, options.max_pixels);
+  if (w * h > options.max_pixels) return internal::PixelLimitError(w, h, options.max_pixels);
   header.reset();
 
   VipsImage* raw = nullptr;

@@ -11,15 +11,6 @@
 namespace camroll {
 namespace {
 
-double MeanAbsDiff(const RgbImage& a, const RgbImage& b) {
-  EXPECT_EQ(a.width, b.width);
-  EXPECT_EQ(a.height, b.height);
-  if (a.pixels.size() != b.pixels.size() || a.pixels.empty()) return 255;
-  double sum = 0;
-  for (size_t i = 0; i < a.pixels.size(); ++i) sum += std::abs(a.pixels[i] - b.pixels[i]);
-  return sum / a.pixels.size();
-}
-
 uint32_t Crc32(const uint8_t* data, size_t n) {
   uint32_t crc = 0xFFFFFFFFu;
   for (size_t i = 0; i < n; ++i) {
@@ -59,7 +50,7 @@ TEST_P(DecodeBackends, ShrinksAJpegOnLoadToTheLongEdge) {
   EXPECT_EQ(img->height, 300);
   auto reference = ResizeToLongEdge(card, 400);
   ASSERT_TRUE(reference);
-  EXPECT_LT(MeanAbsDiff(*img, *reference), 6.0);
+  EXPECT_LT(testing::MeanAbsDiff(*img, *reference), 6.0);
 }
 
 TEST_P(DecodeBackends, RefusesImagesOverThePixelLimitBeforeDecoding) {
@@ -113,7 +104,7 @@ TEST(DecodeImageScaled, DecodesPngWebpAndHeif) {
     ASSERT_EQ(SniffFormat(bytes), format) << suffix;
     auto img = DecodeImageScaled(bytes, format, 160, DecodeOptions{});
     ASSERT_TRUE(img) << suffix << ": " << img.error().ToString();
-    EXPECT_LT(MeanAbsDiff(*img, *reference), 8.0) << suffix;
+    EXPECT_LT(testing::MeanAbsDiff(*img, *reference), 8.0) << suffix;
   }
 }
 

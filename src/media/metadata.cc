@@ -10,6 +10,8 @@
 #include <mutex>
 #include <regex>
 
+#include "media/codec_util.h"
+
 namespace camroll {
 namespace {
 
@@ -190,40 +192,22 @@ void FillFromExif(const Exiv2::ExifData& exif, const Exiv2::XmpData& xmp, MediaM
   }
 }
 
-struct HeifContextDeleter {
-  void operator()(heif_context* c) const { heif_context_free(c); }
-};
-struct HeifHandleDeleter {
-  void operator()(heif_image_handle* h) const { heif_image_handle_release(h); }
-};
-
 Result<MediaMetadata> ReadHeifMetadata(std::span<const uint8_t> bytes, Format format) {
-  std::unique_ptr<heif_context, HeifContextDeleter> ctx(heif_context_alloc());
-  heif_error err =
-      heif_context_read_from_memory_without_copy(ctx.get(), bytes.data(), bytes.size(), nullptr);
-  if (err.code != heif_error_Ok) {
-    return Fail(ErrorCode::kInvalidInput, fmt::format("not a readable HEIF file: {}", err.message));
-  }
-  heif_image_handle* raw_handle = nullptr;
-  err = heif_context_get_primary_image_handle(ctx.get(), &raw_handle);
-  if (err.code != heif_error_Ok) {
-    return Fail(ErrorCode::kInvalidInput,
-                fmt::format("HEIF without a primary image: {}", err.message));
-  }
-  std::unique_ptr<heif_image_handle, HeifHandleDeleter> handle(raw_handle);
+  CAMROLL_ASSIGN_OR_RETURN(internal::HeifFile file, internal::OpenHeif(bytes));
+  heif_image_handle* handle = file.primary.get();
   MediaMetadata md;
   md.format = format;
   // libheif reports the size after the file's own transforms (irot/imir), which the decoder
   // applies; the EXIF orientation tag of a HEIF file must therefore not be applied again.
-  md.width = heif_image_handle_get_width(handle.get());
-  md.height = heif_image_handle_get_height(handle.get());
+  md.width = heif_image_handle_get_width(handle);
+  md.height = heif_image_handle_get_height(handle);
 
   heif_item_id id = 0;
-  if (heif_image_handle_get_list_of_metadata_block_IDs(handle.get(), "Exif", &id, 1) == 1) {
-    size_t size = heif_image_handle_get_metadata_size(handle.get(), id);
+  if (heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) == 1) {
+    size_t size = heif_image_handle_get_metadata_size(handle, id);
     std::vector<uint8_t> block(size);
     if (size > 4 &&
-        heif_image_handle_get_metadata(handle.get(), id, block.data()).code == heif_error_Ok) {
+        heif_image_handle_get_metadata(handle, id, block.data()).code == heif_error_Ok) {
       // The block starts with a 4-byte big-endian offset to the TIFF header.
       size_t offset = 4 + ((size_t{block[0]} << 24) | (size_t{block[1]} << 16) |
                            (size_t{block[2]} << 8) | size_t{block[3]});

@@ -1,5 +1,7 @@
 #include "media/test_images.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <exiv2/exiv2.hpp>
@@ -89,6 +91,15 @@ std::vector<uint8_t> JpegWithExif(const RgbImage& image,
   io.seek(0, Exiv2::BasicIo::beg);
   Exiv2::DataBuf buf = io.read(static_cast<long>(io.size()));
   return std::vector<uint8_t>(buf.pData_, buf.pData_ + buf.size_);
+}
+
+double MeanAbsDiff(const RgbImage& a, const RgbImage& b) {
+  EXPECT_EQ(a.width, b.width);
+  EXPECT_EQ(a.height, b.height);
+  if (a.pixels.size() != b.pixels.size() || a.pixels.empty()) return 255;
+  double sum = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i) sum += std::abs(a.pixels[i] - b.pixels[i]);
+  return sum / static_cast<double>(a.pixels.size());
 }
 
 std::vector<uint8_t> EncodeWithVips(const RgbImage& img, const char* suffix) {

@@ -22,6 +22,10 @@ RgbImage Blurred(const RgbImage& image, int radius);
 std::vector<uint8_t> JpegWithExif(const RgbImage& image,
                                   const std::map<std::string, std::string>& exif, int quality = 90);
 
+// Mean absolute difference of the samples of two images of the same size (255 if they differ in
+// size, after a test failure saying so).
+double MeanAbsDiff(const RgbImage& a, const RgbImage& b);
+
 // The image saved by libvips in the format of `suffix` (".png", ".webp[Q=95]", ".heic").
 std::vector<uint8_t> EncodeWithVips(const RgbImage& image, const char* suffix);
 

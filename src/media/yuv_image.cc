@@ -9,15 +9,13 @@
 #include <memory>
 #include <string>
 
+#include "media/codec_util.h"
 #include "media/resample.h"
 
 namespace camroll {
 namespace {
 
-struct TjDeleter {
-  void operator()(void* h) const { tjDestroy(h); }
-};
-using TjHandle = std::unique_ptr<void, TjDeleter>;
+using internal::TjHandle;
 
 // libjpeg-turbo's subsampling constant for the planes' layout, or -1 when it has none.
 int Subsampling(const YuvImage& image) {
@@ -83,44 +81,20 @@ TjPlanes ForTurbo(const YuvImage& image, int subsamp) {
   return t;
 }
 
-bool FatalTurboError(tjhandle tj) {
-  std::string msg = tjGetErrorStr2(tj);
-  return tjGetErrorCode(tj) == TJERR_FATAL || msg.find("Premature end") != std::string::npos;
-}
-
 }  // namespace
 
 Result<YuvImage> DecodeJpegPlanes(std::span<const uint8_t> jpeg, int min_long_edge,
                                   const DecodeOptions& options) {
   TjHandle tj(tjInitDecompress());
   if (!tj) return Fail(ErrorCode::kInternal, "tjInitDecompress failed");
-  int width = 0, height = 0, subsamp = 0, colorspace = 0;
-  if (tjDecompressHeader3(tj.get(), jpeg.data(), jpeg.size(), &width, &height, &subsamp,
-                          &colorspace) != 0) {
-    return Fail(ErrorCode::kInvalidInput,
-                fmt::format("corrupt JPEG header: {}", tjGetErrorStr2(tj.get())));
-  }
-  if (width <= 0 || height <= 0) return Fail(ErrorCode::kInvalidInput, "JPEG with no pixels");
-  if (static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > options.max_pixels) {
-    return Fail(ErrorCode::kLimit,
-                fmt::format("image declares {}x{} = {} pixels, over the limit of {}", width, height,
-                            static_cast<uint64_t>(width) * height, options.max_pixels));
-  }
-  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK || subsamp < 0 || subsamp == TJSAMP_411) {
+  CAMROLL_ASSIGN_OR_RETURN(internal::JpegHeader header,
+                           internal::ReadJpegHeader(tj.get(), jpeg, options.max_pixels));
+  const int width = header.width, height = header.height, subsamp = header.subsamp;
+  if (header.colorspace == TJCS_CMYK || header.colorspace == TJCS_YCCK || subsamp < 0 ||
+      subsamp == TJSAMP_411) {
     return Fail(ErrorCode::kUnsupported, "JPEG colour layout without a planar path");
   }
-  // Power-of-two scales only: libjpeg-turbo's SIMD IDCTs cover 1/1, 1/2, 1/4 and 1/8, and on
-  // 12 MP photos 1/2 decodes faster than 3/8 although it yields more pixels.
-  const int long_edge = std::max(width, height);
-  const int want = std::min(min_long_edge, long_edge);
-  tjscalingfactor scale{1, 1};
-  for (int denom : {8, 4, 2}) {
-    tjscalingfactor f{1, denom};
-    if (TJSCALED(long_edge, f) >= want) {
-      scale = f;
-      break;
-    }
-  }
+  const tjscalingfactor scale = internal::PowerOfTwoScale(std::max(width, height), min_long_edge);
   YuvImage img;
   img.width = TJSCALED(width, scale);
   img.height = TJSCALED(height, scale);
@@ -139,9 +113,7 @@ Result<YuvImage> DecodeJpegPlanes(std::span<const uint8_t> jpeg, int min_long_ed
   }
   if (tjDecompressToYUVPlanes(tj.get(), jpeg.data(), jpeg.size(), dst, img.width, strides,
                               img.height, 0) != 0 &&
-      FatalTurboError(tj.get())) {
-    // Warnings (e.g. "extraneous bytes before marker") leave a usable image; a premature end
-    // of data leaves grey where the photo should be, which is not a photo anyone wants shown.
+      internal::FatalJpegError(tj.get())) {
     return Fail(ErrorCode::kInvalidInput,
                 fmt::format("truncated or corrupt JPEG: {}", tjGetErrorStr2(tj.get())));
   }
@@ -155,12 +127,6 @@ Result<YuvImage> DecodeJpegPlanes(std::span<const uint8_t> jpeg, int min_long_ed
 
 namespace {
 
-struct HeifContextFree {
-  void operator()(heif_context* c) const { heif_context_free(c); }
-};
-struct HeifHandleRelease {
-  void operator()(heif_image_handle* h) const { heif_image_handle_release(h); }
-};
 struct HeifImageRelease {
   void operator()(heif_image* i) const { heif_image_release(i); }
 };
@@ -171,32 +137,21 @@ struct HeifOptionsFree {
 }  // namespace
 
 Result<YuvImage> DecodeHeifPlanes(std::span<const uint8_t> bytes, const DecodeOptions& options) {
-  std::unique_ptr<heif_context, HeifContextFree> ctx(heif_context_alloc());
-  heif_error err =
-      heif_context_read_from_memory_without_copy(ctx.get(), bytes.data(), bytes.size(), nullptr);
-  if (err.code != heif_error_Ok) {
-    return Fail(ErrorCode::kInvalidInput, fmt::format("not a readable HEIF file: {}", err.message));
-  }
-  heif_image_handle* raw_handle = nullptr;
-  err = heif_context_get_primary_image_handle(ctx.get(), &raw_handle);
-  if (err.code != heif_error_Ok) {
-    return Fail(ErrorCode::kInvalidInput,
-                fmt::format("HEIF without a primary image: {}", err.message));
-  }
-  std::unique_ptr<heif_image_handle, HeifHandleRelease> handle(raw_handle);
-  const uint64_t w = static_cast<uint64_t>(std::max(0, heif_image_handle_get_width(handle.get())));
-  const uint64_t h = static_cast<uint64_t>(std::max(0, heif_image_handle_get_height(handle.get())));
+  CAMROLL_ASSIGN_OR_RETURN(internal::HeifFile file, internal::OpenHeif(bytes));
+  heif_image_handle* handle = file.primary.get();
+  const uint64_t w = static_cast<uint64_t>(std::max(0, heif_image_handle_get_width(handle)));
+  const uint64_t h = static_cast<uint64_t>(std::max(0, heif_image_handle_get_height(handle)));
   if (w == 0 || h == 0) return Fail(ErrorCode::kInvalidInput, "HEIF image with no pixels");
   if (w * h > options.max_pixels) {
     return Fail(ErrorCode::kLimit,
                 fmt::format("image declares {}x{} = {} pixels, over the limit of {}", w, h, w * h,
                             options.max_pixels));
   }
-  if (heif_image_handle_get_luma_bits_per_pixel(handle.get()) != 8) {
+  if (heif_image_handle_get_luma_bits_per_pixel(handle) != 8) {
     return Fail(ErrorCode::kUnsupported, "HEIF with more than 8 bits per sample");
   }
   heif_color_profile_nclx* nclx = nullptr;
-  if (heif_image_handle_get_nclx_color_profile(handle.get(), &nclx).code == heif_error_Ok && nclx) {
+  if (heif_image_handle_get_nclx_color_profile(handle, &nclx).code == heif_error_Ok && nclx) {
     const bool jpeg_like =
         nclx->full_range_flag &&
         (nclx->matrix_coefficients == heif_matrix_coefficients_ITU_R_BT_601_6 ||
@@ -207,8 +162,8 @@ Result<YuvImage> DecodeHeifPlanes(std::span<const uint8_t> bytes, const DecodeOp
   std::unique_ptr<heif_decoding_options, HeifOptionsFree> decode_options(
       heif_decoding_options_alloc());
   heif_image* raw_image = nullptr;
-  err = heif_decode_image(handle.get(), &raw_image, heif_colorspace_YCbCr, heif_chroma_420,
-                          decode_options.get());
+  heif_error err = heif_decode_image(handle, &raw_image, heif_colorspace_YCbCr, heif_chroma_420,
+                                     decode_options.get());
   if (err.code != heif_error_Ok) {
     return Fail(ErrorCode::kInvalidInput, fmt::format("corrupt HEIF image: {}", err.message));
   }

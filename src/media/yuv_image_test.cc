@@ -9,15 +9,6 @@
 namespace camroll {
 namespace {
 
-double MeanAbsDiff(const RgbImage& a, const RgbImage& b) {
-  EXPECT_EQ(a.width, b.width);
-  EXPECT_EQ(a.height, b.height);
-  if (a.pixels.size() != b.pixels.size() || a.pixels.empty()) return 255;
-  double sum = 0;
-  for (size_t i = 0; i < a.pixels.size(); ++i) sum += std::abs(a.pixels[i] - b.pixels[i]);
-  return sum / a.pixels.size();
-}
-
 TEST(DecodeJpegPlanes, DecodesAtAPowerOfTwoScaleIntoPlanes) {
   RgbImage card = testing::TestCard(1200, 900);
   auto jpeg = EncodeJpeg(card, 92);
@@ -32,7 +23,7 @@ TEST(DecodeJpegPlanes, DecodesAtAPowerOfTwoScaleIntoPlanes) {
   auto rgb = ToRgb(*yuv);
   ASSERT_TRUE(rgb);
   auto reference = ResizeToLongEdge(card, 600);
-  EXPECT_LT(MeanAbsDiff(*rgb, *reference), 6.0);
+  EXPECT_LT(testing::MeanAbsDiff(*rgb, *reference), 6.0);
 }
 
 TEST(DecodeJpegPlanes, RefusesBombsAndTruncation) {
@@ -61,7 +52,7 @@ TEST(DecodeHeifPlanes, DecodesHeifIntoPlanes) {
   EXPECT_EQ(yuv->height, 240);
   auto rgb = ToRgb(*yuv);
   ASSERT_TRUE(rgb);
-  EXPECT_LT(MeanAbsDiff(*rgb, card), 8.0);
+  EXPECT_LT(testing::MeanAbsDiff(*rgb, card), 8.0);
 
   DecodeOptions small;
   small.max_pixels = 320 * 239;
@@ -88,7 +79,7 @@ TEST(YuvImage, SurvivesOddSizesThroughResizeEncodeAndDecode) {
   auto back = DecodeImageScaled(*jpeg, Format::kJpeg, 101, DecodeOptions{});
   ASSERT_TRUE(back);
   auto reference = ResizeToLongEdge(card, 101);
-  EXPECT_LT(MeanAbsDiff(*back, *reference), 8.0);
+  EXPECT_LT(testing::MeanAbsDiff(*back, *reference), 8.0);
 }
 
 TEST(YuvImage, TurnsPlanesAndSwapsTheirSubsampling) {
@@ -109,7 +100,7 @@ TEST(YuvImage, TurnsPlanesAndSwapsTheirSubsampling) {
   ASSERT_TRUE(via_planes);
   auto plain = ToRgb(*yuv);
   ASSERT_TRUE(plain);
-  EXPECT_LT(MeanAbsDiff(*via_planes, ApplyOrientation(*plain, 6)), 3.0);
+  EXPECT_LT(testing::MeanAbsDiff(*via_planes, ApplyOrientation(*plain, 6)), 3.0);
 }
 
 TEST(YuvImage, LumaIsTheGreyOfThePicture) {
