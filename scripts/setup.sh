@@ -13,8 +13,10 @@ debian_packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   # storage, crypto, formats, CLI
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  # rendering ideas: image filters, text and compositing
+  libopencv-core-dev libopencv-imgproc-dev libopencv-photo-dev libcairo2-dev libpango1.0-dev
   # data: country names (ISO 3166), fonts
-  iso-codes fonts-dejavu-core
+  iso-codes fonts-dejavu-core fonts-noto-core
   # the sample roll generator and the benchmark baseline
   python3 libheif-examples ffmpeg libimage-exiftool-perl libvips-tools time
   ca-certificates xz-utils

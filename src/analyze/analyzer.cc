@@ -246,7 +246,12 @@ Status Analyzer::AnalyzePixels(const YuvImage& decoded, AssetFacts& facts) const
     facts.height = preview.height;
   }
   YuvImage measure = ResizeYuvToLongEdge(preview, kQualityLongEdge);
-  facts.quality = MeasureQuality(measure.Luma());
+  if (measure.gray) {
+    facts.quality = MeasureQuality(measure.Luma());
+  } else {
+    const GrayImage cb = measure.Cb(), cr = measure.Cr();
+    facts.quality = MeasureQuality(measure.Luma(), &cb, &cr);
+  }
   YuvImage thumb = ResizeYuvToLongEdge(measure, options_.thumb_size);
   const GrayImage luma = thumb.Luma();
   facts.dhash = DHash(luma);

@@ -40,7 +40,7 @@ class Analyzer {
  public:
   // Bump when the analysis changes what it produces: files analysed by an older version are
   // analysed again on the next scan.
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;  // 2: colourfulness joins the quality score
 
   // `geocoder` may be null (no places); it must outlive the Analyzer.
   Analyzer(AnalyzeOptions options, const ReverseGeocoder* geocoder);

@@ -94,7 +94,7 @@ SELECT a.id, a.path, a.size_bytes, a.mtime_ns, a.content_hash, a.format, a.statu
        p.city, p.locality, p.region, p.subregion, p.country_code, p.country, p.place_lat,
        p.place_lon, p.distance_km,
        s.dhash, s.phash, s.sharpness, s.tenengrad, s.brightness, s.contrast, s.clipped_dark,
-       s.clipped_bright, s.quality
+       s.clipped_bright, s.quality, s.colourfulness
 FROM assets a
 LEFT JOIN asset_metadata m ON m.asset_id = a.id
 LEFT JOIN asset_places p ON p.asset_id = a.id
@@ -166,10 +166,14 @@ Status Catalog::Migrate() {
                 fmt::format("catalog schema {} is newer than this camroll ({}); upgrade camroll",
                             version, kSchemaVersion));
   }
-  if (version < 1) {
-    CAMROLL_RETURN_IF_ERROR(db_.Exec(kSchema));
-    CAMROLL_RETURN_IF_ERROR(
-        db_.Exec("DELETE FROM schema_info; INSERT INTO schema_info VALUES (1)"));
+  // Each step takes the schema from one version to the next.
+  if (version < 1) CAMROLL_RETURN_IF_ERROR(db_.Exec(kSchema));
+  if (version < 2) {
+    CAMROLL_RETURN_IF_ERROR(db_.Exec("ALTER TABLE asset_signals ADD COLUMN colourfulness REAL"));
+  }
+  if (version < kSchemaVersion) {
+    CAMROLL_RETURN_IF_ERROR(db_.Exec(fmt::format(
+        "DELETE FROM schema_info; INSERT INTO schema_info VALUES ({})", kSchemaVersion)));
   }
   return tx.Commit();
 }
@@ -304,8 +308,8 @@ Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_vers
   CAMROLL_ASSIGN_OR_RETURN(
       sqlite::Statement * sig,
       Cached("INSERT INTO asset_signals(asset_id, created_at, dhash, phash, sharpness, tenengrad, "
-             "brightness, contrast, clipped_dark, clipped_bright, quality) VALUES "
-             "(?,?,?,?,?,?,?,?,?,?,?)"));
+             "brightness, contrast, clipped_dark, clipped_bright, quality, colourfulness) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
   CAMROLL_RETURN_IF_ERROR(sig->Bind(1, id)
                               .Bind(2, now)
                               .Bind(3, f.dhash)
@@ -317,6 +321,7 @@ Status Catalog::PutAsset(int64_t roll_id, const AssetFacts& f, int analysis_vers
                               .Bind(9, q.clipped_dark)
                               .Bind(10, q.clipped_bright)
                               .Bind(11, q.score)
+                              .Bind(12, q.colourfulness)
                               .Run());
 
   CAMROLL_ASSIGN_OR_RETURN(
@@ -433,6 +438,7 @@ Result<std::vector<AssetFacts>> Catalog::LoadWhere(const std::string& where,
     f.quality.clipped_dark = st.Real(c++);
     f.quality.clipped_bright = st.Real(c++);
     f.quality.score = st.Real(c++);
+    f.quality.colourfulness = st.Real(c++);
     by_id[id] = out.size();
     out.push_back(std::move(f));
   }

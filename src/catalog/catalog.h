@@ -41,7 +41,7 @@ const std::vector<PurposeTable>& DerivedTables();
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens or creates the catalog file (WAL mode), migrating older schemas.
   static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file);

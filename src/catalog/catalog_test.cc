@@ -158,6 +158,23 @@ TEST(Catalog, StoresEventsWithTheirMembers) {
   EXPECT_EQ((*stored)[0].second, (std::vector<std::string>{"b.jpg"}));
 }
 
+TEST(Catalog, MigratesAVersion1Catalog) {
+  testing::TempDir dir;
+  {
+    auto catalog = std::move(*Catalog::Open(dir / "c.db"));
+    // Back to version 1: asset_signals had no colourfulness column.
+    ASSERT_TRUE(catalog->db().Exec(
+        "ALTER TABLE asset_signals DROP COLUMN colourfulness; UPDATE schema_info SET version = 1"));
+  }
+  auto catalog = Catalog::Open(dir / "c.db");
+  ASSERT_TRUE(catalog) << catalog.error().ToString();
+  int64_t roll = *(*catalog)->EnsureRoll("/r");
+  AssetFacts photo = Photo("a.jpg", std::string(64, 'a'));
+  photo.quality.colourfulness = 42.5;
+  ASSERT_TRUE((*catalog)->PutAsset(roll, photo, 1, 1));
+  EXPECT_DOUBLE_EQ((*catalog)->LoadAssets(roll)->front().quality.colourfulness, 42.5);
+}
+
 TEST(Catalog, RefusesACatalogFromTheFuture) {
   testing::TempDir dir;
   {

@@ -40,6 +40,20 @@ TEST(MeasureQuality, IsResolutionNormalised) {
   EXPECT_LT(ratio, 2.0);
 }
 
+TEST(MeasureQuality, MeasuresColourfulness) {
+  RgbImage vivid = testing::TestCard(200, 150);
+  RgbImage grey = vivid;
+  for (size_t i = 0; i < grey.pixels.size(); i += 3) {
+    const uint8_t v =
+        static_cast<uint8_t>((grey.pixels[i] + grey.pixels[i + 1] + grey.pixels[i + 2]) / 3);
+    grey.pixels[i] = grey.pixels[i + 1] = grey.pixels[i + 2] = v;
+  }
+  const QualityMeasures v = MeasureQuality(vivid), g = MeasureQuality(grey);
+  EXPECT_LT(g.colourfulness, 2.0);
+  EXPECT_GT(v.colourfulness, 20.0);
+  EXPECT_GT(v.score, g.score);
+}
+
 TEST(MeasureQuality, FlatImageHasNoSharpness) {
   RgbImage flat;
   flat.width = 100;

@@ -1,4 +1,4 @@
-// Fast, antialiased downscaling of 8-bit images: a separable Catmull-Rom cubic whose support
+// Fast, antialiased resampling of 8-bit images: a separable Catmull-Rom cubic whose support
 // widens with the reduction, as in Pillow's BICUBIC resize. Weights are fixed point (Q14) and
 // precomputed per output row and column. Both passes blend whole rows, 16-bit lanes with AVX2
 // where the CPU has it (checked at run time): the rows pass runs on the image, the columns pass
@@ -11,8 +11,8 @@
 
 namespace camroll {
 
-// Resamples `channels`-interleaved 8-bit pixels from (src_w, src_h) to (dst_w, dst_h); both
-// destination sides must be at most the source's (downscaling only).
+// Resamples `channels`-interleaved 8-bit pixels from (src_w, src_h) to (dst_w, dst_h). Made for
+// reductions (the kernel widens with them); enlargements use the plain Catmull-Rom kernel.
 void ResampleDown(const uint8_t* src, int src_w, int src_h, int channels, uint8_t* dst, int dst_w,
                   int dst_h);
 

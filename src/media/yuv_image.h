@@ -29,6 +29,8 @@ struct YuvImage {
   int LongEdge() const { return width > height ? width : height; }
   bool empty() const { return width == 0 || height == 0; }
   GrayImage Luma() const { return GrayImage{width, height, y}; }
+  GrayImage Cb() const { return GrayImage{ChromaWidth(), ChromaHeight(), cb}; }
+  GrayImage Cr() const { return GrayImage{ChromaWidth(), ChromaHeight(), cr}; }
 };
 
 // Decodes a JPEG into planes at the smallest power-of-two DCT scale (1/1, 1/2, 1/4, 1/8: the
