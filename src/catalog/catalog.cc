@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace camroll {
 namespace {
@@ -170,6 +171,30 @@ Status Catalog::Migrate() {
   if (version < 1) CAMROLL_RETURN_IF_ERROR(db_.Exec(kSchema));
   if (version < 2) {
     CAMROLL_RETURN_IF_ERROR(db_.Exec("ALTER TABLE asset_signals ADD COLUMN colourfulness REAL"));
+  }
+  if (version < 3) {
+    CAMROLL_RETURN_IF_ERROR(db_.Exec(R"sql(
+CREATE TABLE ideas(
+  roll_id INTEGER NOT NULL REFERENCES rolls(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  purpose TEXT NOT NULL DEFAULT 'suggest',
+  created_at INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  type TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL, subtitle TEXT NOT NULL,
+  why TEXT NOT NULL, variant TEXT NOT NULL, score REAL NOT NULL,
+  evidence TEXT NOT NULL,   -- JSON [[kind, detail], ...]
+  members TEXT NOT NULL,    -- JSON [path, ...]
+  files TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY(roll_id, id));
+CREATE TABLE idea_feedback(
+  roll_id INTEGER NOT NULL REFERENCES rolls(id) ON DELETE CASCADE,
+  idea_id TEXT NOT NULL,
+  purpose TEXT NOT NULL DEFAULT 'suggest',
+  type TEXT NOT NULL, source TEXT NOT NULL,
+  action TEXT NOT NULL CHECK(action IN ('accepted', 'dismissed')),
+  at INTEGER NOT NULL);
+CREATE INDEX idea_feedback_by_roll ON idea_feedback(roll_id);
+)sql"));
   }
   if (version < kSchemaVersion) {
     CAMROLL_RETURN_IF_ERROR(db_.Exec(fmt::format(
@@ -558,6 +583,157 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> Catalog::L
     out.back().second.push_back(st.Text(1));
   }
   return out;
+}
+
+namespace {
+
+StoredIdea IdeaFromRow(sqlite::Statement& st) {
+  // Columns: roll_id, id, type, source, title, subtitle, why, variant, score, evidence, members,
+  // files
+  StoredIdea idea;
+  idea.roll_id = st.Int(0);
+  idea.id = st.Text(1);
+  idea.type = IdeaTypeFromName(st.Text(2)).value_or(IdeaType::kCollage);
+  idea.source = st.Text(3);
+  idea.title = st.Text(4);
+  idea.subtitle = st.Text(5);
+  idea.why = st.Text(6);
+  idea.variant = st.Text(7);
+  idea.score = st.Real(8);
+  const auto evidence = nlohmann::json::parse(st.Text(9), nullptr, false);
+  if (evidence.is_array()) {
+    for (const auto& e : evidence) {
+      if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
+        idea.evidence.push_back({e[0].get<std::string>(), e[1].get<std::string>()});
+      }
+    }
+  }
+  for (int col : {10, 11}) {
+    const auto list = nlohmann::json::parse(st.Text(col), nullptr, false);
+    auto& out = col == 10 ? idea.members : idea.files;
+    if (list.is_array()) {
+      for (const auto& v : list) {
+        if (v.is_string()) out.push_back(v.get<std::string>());
+      }
+    }
+  }
+  return idea;
+}
+
+constexpr const char* kSelectIdeas =
+    "SELECT roll_id, id, type, source, title, subtitle, why, variant, score, evidence, members, "
+    "files FROM ideas ";
+
+}  // namespace
+
+Status Catalog::ReplaceIdeas(int64_t roll_id, const std::vector<AssetFacts>& assets,
+                             const std::vector<Idea>& ideas, int64_t now) {
+  // Rendered files of ideas that survive are kept.
+  std::map<std::string, std::string> files;
+  {
+    CAMROLL_ASSIGN_OR_RETURN(auto st, db_.Prepare("SELECT id, files FROM ideas WHERE roll_id = ?"));
+    st.Bind(1, roll_id);
+    for (;;) {
+      CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      files[st.Text(0)] = st.Text(1);
+    }
+  }
+  CAMROLL_ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM ideas WHERE roll_id = ?"));
+  CAMROLL_RETURN_IF_ERROR(del.Bind(1, roll_id).Run());
+  CAMROLL_ASSIGN_OR_RETURN(
+      auto ins,
+      db_.Prepare(
+          "INSERT INTO ideas(roll_id, id, created_at, position, type, source, title, subtitle, "
+          "why, "
+          "variant, score, evidence, members, files) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  for (size_t i = 0; i < ideas.size(); ++i) {
+    const Idea& idea = ideas[i];
+    nlohmann::json evidence = nlohmann::json::array(), members = nlohmann::json::array();
+    for (const Evidence& e : idea.evidence) evidence.push_back({e.kind, e.detail});
+    for (size_t m : idea.members) members.push_back(assets[m].path);
+    auto kept = files.find(idea.id);
+    CAMROLL_RETURN_IF_ERROR(ins.Bind(1, roll_id)
+                                .Bind(2, idea.id)
+                                .Bind(3, now)
+                                .Bind(4, static_cast<int64_t>(i))
+                                .Bind(5, IdeaTypeName(idea.type))
+                                .Bind(6, idea.source)
+                                .Bind(7, idea.title)
+                                .Bind(8, idea.subtitle)
+                                .Bind(9, idea.why)
+                                .Bind(10, idea.variant)
+                                .Bind(11, idea.score)
+                                .Bind(12, evidence.dump())
+                                .Bind(13, members.dump())
+                                .Bind(14, kept == files.end() ? std::string("[]") : kept->second)
+                                .Run());
+  }
+  return Ok();
+}
+
+Status Catalog::SetIdeaFiles(int64_t roll_id, const std::string& idea_id,
+                             const std::vector<std::string>& files) {
+  CAMROLL_ASSIGN_OR_RETURN(auto st,
+                           db_.Prepare("UPDATE ideas SET files = ? WHERE roll_id = ? AND id = ?"));
+  return st.Bind(1, nlohmann::json(files).dump()).Bind(2, roll_id).Bind(3, idea_id).Run();
+}
+
+Result<std::vector<StoredIdea>> Catalog::LoadIdeas(int64_t roll_id) {
+  CAMROLL_ASSIGN_OR_RETURN(
+      auto st, db_.Prepare(std::string(kSelectIdeas) + "WHERE roll_id = ? ORDER BY position"));
+  st.Bind(1, roll_id);
+  std::vector<StoredIdea> out;
+  for (;;) {
+    CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(IdeaFromRow(st));
+  }
+  return out;
+}
+
+Result<std::optional<StoredIdea>> Catalog::FindIdea(const std::string& idea_id) {
+  CAMROLL_ASSIGN_OR_RETURN(auto st,
+                           db_.Prepare(std::string(kSelectIdeas) + "WHERE id = ? LIMIT 1"));
+  st.Bind(1, idea_id);
+  CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<StoredIdea>();
+  return std::optional<StoredIdea>(IdeaFromRow(st));
+}
+
+Status Catalog::RecordFeedback(int64_t roll_id, const StoredIdea& idea, bool accepted,
+                               int64_t now) {
+  CAMROLL_ASSIGN_OR_RETURN(auto st, db_.Prepare("INSERT INTO idea_feedback(roll_id, idea_id, type, "
+                                                "source, action, at) VALUES (?,?,?,?,?,?)"));
+  return st.Bind(1, roll_id)
+      .Bind(2, idea.id)
+      .Bind(3, IdeaTypeName(idea.type))
+      .Bind(4, idea.source)
+      .Bind(5, accepted ? "accepted" : "dismissed")
+      .Bind(6, now)
+      .Run();
+}
+
+Result<std::vector<Feedback>> Catalog::LoadFeedback(int64_t roll_id) {
+  CAMROLL_ASSIGN_OR_RETURN(auto st, db_.Prepare("SELECT idea_id, type, source, action FROM "
+                                                "idea_feedback WHERE roll_id = ? ORDER BY rowid"));
+  st.Bind(1, roll_id);
+  std::vector<Feedback> out;
+  for (;;) {
+    CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), IdeaTypeFromName(st.Text(1)).value_or(IdeaType::kCollage),
+                   st.Text(2), st.Text(3) == "accepted"});
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> Catalog::RollRoot(int64_t roll_id) {
+  CAMROLL_ASSIGN_OR_RETURN(auto st, db_.Prepare("SELECT root FROM rolls WHERE id = ?"));
+  st.Bind(1, roll_id);
+  CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st.Text(0));
 }
 
 }  // namespace camroll

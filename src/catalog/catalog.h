@@ -19,8 +19,21 @@
 #include "catalog/sqlite.h"
 #include "core/result.h"
 #include "ideas/events.h"
+#include "ideas/ideas.h"
 
 namespace camroll {
+
+// An idea as the catalog keeps it: members by path, so that it outlives the asset indices.
+struct StoredIdea {
+  int64_t roll_id = 0;
+  std::string id;
+  IdeaType type = IdeaType::kCollage;
+  std::string source, title, subtitle, why, variant;
+  double score = 0;
+  std::vector<Evidence> evidence;
+  std::vector<std::string> members;  // paths relative to the roll
+  std::vector<std::string> files;    // rendered files, relative to the data folder ("" until made)
+};
 
 // What the catalog remembers about a file to decide, without reading it, whether it changed.
 struct FileState {
@@ -41,7 +54,7 @@ const std::vector<PurposeTable>& DerivedTables();
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens or creates the catalog file (WAL mode), migrating older schemas.
   static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file);
@@ -76,6 +89,19 @@ class Catalog {
   // (event id, member paths) for the roll, in event order: for tests and tools.
   Result<std::vector<std::pair<std::string, std::vector<std::string>>>> LoadEventMembers(
       int64_t roll_id);
+
+  // Replaces the roll's ideas, in rank order (members refer to `assets` by index).
+  Status ReplaceIdeas(int64_t roll_id, const std::vector<AssetFacts>& assets,
+                      const std::vector<Idea>& ideas, int64_t now);
+  Status SetIdeaFiles(int64_t roll_id, const std::string& idea_id,
+                      const std::vector<std::string>& files);
+  Result<std::vector<StoredIdea>> LoadIdeas(int64_t roll_id);
+  // An idea by id in any roll.
+  Result<std::optional<StoredIdea>> FindIdea(const std::string& idea_id);
+  // The owner's accept or dismiss of an idea; kept when the ideas are regenerated.
+  Status RecordFeedback(int64_t roll_id, const StoredIdea& idea, bool accepted, int64_t now);
+  Result<std::vector<Feedback>> LoadFeedback(int64_t roll_id);
+  Result<std::optional<std::string>> RollRoot(int64_t roll_id);
 
   Result<sqlite::Transaction> Begin() { return sqlite::Transaction::Begin(db_); }
   sqlite::Database& db() { return db_; }

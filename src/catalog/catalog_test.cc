@@ -158,13 +158,61 @@ TEST(Catalog, StoresEventsWithTheirMembers) {
   EXPECT_EQ((*stored)[0].second, (std::vector<std::string>{"b.jpg"}));
 }
 
+TEST(Catalog, KeepsIdeasTheirFilesAndTheOwnersFeedback) {
+  testing::TempDir dir;
+  auto catalog = std::move(*Catalog::Open(dir / "c.db"));
+  int64_t roll = *catalog->EnsureRoll("/r");
+  std::vector<AssetFacts> assets = {Photo("a.jpg", std::string(64, 'a')),
+                                    Photo("b.jpg", std::string(64, 'b'))};
+  for (const auto& a : assets) ASSERT_TRUE(catalog->PutAsset(roll, a, 1, 1));
+  Idea collage;
+  collage.id = "collage-aaa";
+  collage.type = IdeaType::kCollage;
+  collage.source = "event:x";
+  collage.title = "19–21 Jun · Porto";
+  collage.why = "The best 2 of 2 photos.";
+  collage.evidence = {{"event", "2 photos"}};
+  collage.members = {1, 0};
+  collage.variant = "auto";
+  collage.score = 0.7;
+  Idea theme = collage;
+  theme.id = "theme-bbb";
+  theme.type = IdeaType::kTheme;
+  theme.variant = "golden-hour";
+  ASSERT_TRUE(catalog->ReplaceIdeas(roll, assets, {collage, theme}, 5));
+  ASSERT_TRUE(catalog->SetIdeaFiles(roll, "collage-aaa", {"renders/k/story.jpg"}));
+  auto stored = catalog->FindIdea("collage-aaa");
+  ASSERT_TRUE(stored && *stored);
+  ASSERT_TRUE(catalog->RecordFeedback(roll, **stored, false, 6));
+  // Regenerating keeps the files of surviving ideas; feedback outlives ideas.
+  ASSERT_TRUE(catalog->ReplaceIdeas(roll, assets, {theme, collage}, 7));
+  auto ideas = catalog->LoadIdeas(roll);
+  ASSERT_TRUE(ideas);
+  ASSERT_EQ(ideas->size(), 2u);
+  EXPECT_EQ((*ideas)[0].id, "theme-bbb");
+  const StoredIdea& c = (*ideas)[1];
+  EXPECT_EQ(c.members, (std::vector<std::string>{"b.jpg", "a.jpg"}));
+  EXPECT_EQ(c.files, std::vector<std::string>{"renders/k/story.jpg"});
+  EXPECT_EQ(c.title, "19–21 Jun · Porto");
+  ASSERT_EQ(c.evidence.size(), 1u);
+  EXPECT_EQ(c.evidence[0].detail, "2 photos");
+  auto feedback = catalog->LoadFeedback(roll);
+  ASSERT_TRUE(feedback);
+  ASSERT_EQ(feedback->size(), 1u);
+  EXPECT_EQ((*feedback)[0].idea_id, "collage-aaa");
+  EXPECT_FALSE((*feedback)[0].accepted);
+  EXPECT_EQ((*feedback)[0].type, IdeaType::kCollage);
+  EXPECT_FALSE(*catalog->FindIdea("nope"));
+}
+
 TEST(Catalog, MigratesAVersion1Catalog) {
   testing::TempDir dir;
   {
     auto catalog = std::move(*Catalog::Open(dir / "c.db"));
     // Back to version 1: asset_signals had no colourfulness column.
     ASSERT_TRUE(catalog->db().Exec(
-        "ALTER TABLE asset_signals DROP COLUMN colourfulness; UPDATE schema_info SET version = 1"));
+        "ALTER TABLE asset_signals DROP COLUMN colourfulness; DROP TABLE idea_feedback; "
+        "DROP TABLE ideas; UPDATE schema_info SET version = 1"));
   }
   auto catalog = Catalog::Open(dir / "c.db");
   ASSERT_TRUE(catalog) << catalog.error().ToString();
