@@ -5,8 +5,12 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
+#include "core/files.h"
+#include "media/decode.h"
+#include "media/metadata.h"
 #include "media/test_images.h"
 #include "testing/testing.h"
 
@@ -130,6 +134,77 @@ TEST(Cli, RefusesAMissingRollWithAUsageError) {
       fmt::format("suggest '{}' --out '{}'", (dir / "nope").string(), (dir / "out").string()));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+}
+
+// The main job on the generated sample roll: ideas of every type, made into real files.
+TEST(Cli, SuggestsAndMakesEveryKindOfIdeaForTheSampleRoll) {
+  if (testing::SampleRoll().empty()) GTEST_SKIP() << "the sample roll was not generated";
+  testing::TempDir dir;
+  const std::string roll = (testing::SampleRoll() / "roll").string();
+  const std::string data = (dir / "data").string();
+  CliRun run = Camroll(fmt::format("suggest '{}' --out '{}' --data '{}' --render-top 0 -q", roll,
+                                   (dir / "out").string(), data));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  auto manifest = ReadJson(dir / "out/manifest.json");
+  std::set<std::string> types, rendered_types;
+  std::string a_collage;
+  for (const auto& idea : manifest["ideas"]) {
+    const std::string type = idea["type"];
+    types.insert(type);
+    EXPECT_FALSE(idea["why"].get<std::string>().empty());
+    EXPECT_FALSE(idea["evidence"].empty()) << idea["id"];
+    EXPECT_FALSE(idea["members"].empty()) << idea["id"];
+    if (idea["files"].empty()) continue;
+    rendered_types.insert(type);
+    if (type == "collage") a_collage = idea["id"];
+    for (const auto& f : idea["files"]) {
+      const auto path = dir / "out" / f.get<std::string>();
+      ASSERT_TRUE(std::filesystem::exists(path)) << path;
+      const std::string name = path.filename().string();
+      if (name == "recap.mp4") {
+        auto md = ReadVideoMetadata(path);
+        ASSERT_TRUE(md) << md.error().ToString();
+        EXPECT_EQ(md->width, 1080);
+        EXPECT_EQ(md->height, 1920);
+        EXPECT_EQ(md->video_codec, "h264");
+        EXPECT_GE(md->duration_s, 6.0);
+        EXPECT_LE(md->duration_s, 30.0);
+        continue;
+      }
+      auto bytes = ReadFile(path, 64 << 20);
+      ASSERT_TRUE(bytes);
+      auto image = DecodeImageScaled(*bytes, Format::kJpeg, 8192, DecodeOptions{});
+      ASSERT_TRUE(image) << path;
+      if (name == "story.jpg" || name == "theme.jpg") {
+        EXPECT_EQ(image->width, 1080) << path;
+        EXPECT_EQ(image->height, 1920) << path;
+      } else if (name == "square.jpg") {
+        EXPECT_EQ(image->width, 1080);
+        EXPECT_EQ(image->height, 1080);
+      }
+    }
+  }
+  const std::set<std::string> all = {"collage", "recap", "restyle", "theme", "enhance"};
+  EXPECT_EQ(types, all);
+  EXPECT_EQ(rendered_types, all) << "the best idea of each type is made";
+  std::ifstream html_in(dir / "out/index.html");
+  std::stringstream html;
+  html << html_in.rdbuf();
+  EXPECT_NE(html.str().find("Ideas from your camera roll"), std::string::npos);
+  EXPECT_NE(html.str().find(a_collage), std::string::npos);
+
+  // Dismissed: never suggested again. Rendering one again gives the cached files.
+  ASSERT_EQ(Camroll(fmt::format("ideas --dismiss {} --data '{}'", a_collage, data)).exit_code, 0);
+  CliRun list = Camroll(fmt::format("ideas '{}' --data '{}' --json", roll, data));
+  ASSERT_EQ(list.exit_code, 0);
+  for (const auto& idea : nlohmann::json::parse(list.out)) EXPECT_NE(idea["id"], a_collage);
+  const std::string other = nlohmann::json::parse(list.out)[0]["id"];
+  CliRun render = Camroll(
+      fmt::format("render {} --out '{}' --data '{}'", other, (dir / "again").string(), data));
+  ASSERT_EQ(render.exit_code, 0) << render.out;
+  EXPECT_FALSE(render.out.empty());
+  EXPECT_FALSE(std::filesystem::is_empty(dir / "again"));
+  EXPECT_EQ(Camroll(fmt::format("render no-such-idea --data '{}'", data)).exit_code, 2);
 }
 
 TEST(Cli, CreditsGeoNamesInItsVersion) {

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "analyze/analyzer.h"
@@ -17,10 +19,13 @@
 #include "cli/version.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/thread_pool.h"
 #include "geo/reverse_geocoder.h"
 #include "ideas/events.h"
+#include "ideas/ideas.h"
 #include "report/report.h"
 #include "scan/roll_scanner.h"
+#include "studio/studio.h"
 
 namespace camroll {
 namespace {
@@ -31,9 +36,21 @@ constexpr int kExitSomeFilesFailed = 1;  // the run completed; some files could 
 constexpr int kExitUsage = 2;
 constexpr int kExitFatal = 3;  // nothing useful was produced (catalog unusable, ...)
 
-struct ScanFlags {
-  std::string roll;
+int Fatal(const Error& error, std::string_view doing = "") {
+  std::cerr << "camroll: " << (doing.empty() ? "" : std::string(doing) + ": ") << error.message()
+            << "\n";
+  return kExitFatal;
+}
+
+struct DataFlags {
   std::string data_dir;
+  std::filesystem::path Dir() const {
+    return data_dir.empty() ? DefaultDataDir() : std::filesystem::path(data_dir);
+  }
+};
+
+struct ScanFlags : DataFlags {
+  std::string roll;
   size_t threads = 0;
   bool json = false;
   bool quiet = false;
@@ -42,13 +59,18 @@ struct ScanFlags {
   std::string decoder = "auto";
 };
 
+void AddDataFlag(CLI::App& cmd, DataFlags& f) {
+  cmd.add_option("--data", f.data_dir,
+                 "Data folder for the catalog, thumbnails and renders (default: "
+                 "$XDG_DATA_HOME/camroll)");
+}
+
 void AddScanFlags(CLI::App& cmd, ScanFlags& f) {
   cmd.add_option("ROLL", f.roll, "Folder holding the camera roll")
       ->required()
       ->check(CLI::ExistingDirectory);
-  cmd.add_option("--data", f.data_dir,
-                 "Data folder for the catalog and thumbnails (default: $XDG_DATA_HOME/camroll)");
-  cmd.add_option("--threads", f.threads, "Analysis threads (default: one per CPU)");
+  AddDataFlag(cmd, f);
+  cmd.add_option("--threads", f.threads, "Worker threads (default: one per CPU)");
   cmd.add_flag("--json", f.json, "Print machine-readable JSON on stdout instead of a summary");
   cmd.add_flag("--quiet,-q", f.quiet, "No progress bar");
   cmd.add_option("--max-pixels", f.max_pixels, "Refuse images declaring more pixels than this")
@@ -93,6 +115,11 @@ class LazyGeocoder {
   std::unique_ptr<ReverseGeocoder> geocoder_;
 };
 
+Result<std::unique_ptr<Catalog>> OpenCatalog(const std::filesystem::path& data_dir) {
+  CAMROLL_RETURN_IF_ERROR(EnsureDirectory(data_dir));
+  return Catalog::Open(data_dir / "catalog.db");
+}
+
 struct Session {
   std::filesystem::path data_dir;
   std::unique_ptr<Catalog> catalog;
@@ -104,9 +131,8 @@ struct Session {
 // Opens the data folder and scans the roll into the catalog.
 Result<Session> ScanRoll(const ScanFlags& flags) {
   Session s;
-  s.data_dir = flags.data_dir.empty() ? DefaultDataDir() : std::filesystem::path(flags.data_dir);
-  CAMROLL_RETURN_IF_ERROR(EnsureDirectory(s.data_dir));
-  CAMROLL_ASSIGN_OR_RETURN(s.catalog, Catalog::Open(s.data_dir / "catalog.db"));
+  s.data_dir = flags.Dir();
+  CAMROLL_ASSIGN_OR_RETURN(s.catalog, OpenCatalog(s.data_dir));
   s.geocoder = std::make_unique<LazyGeocoder>(s.data_dir / "cache" / "geo");
   AnalyzeOptions options;
   options.data_dir = s.data_dir;
@@ -130,6 +156,81 @@ Result<Session> ScanRoll(const ScanFlags& flags) {
   return s;
 }
 
+// A roll as the idea makers see it: its files (offsets filled in) and events.
+struct RollModel {
+  int64_t roll_id = 0;
+  std::filesystem::path root;
+  std::vector<AssetFacts> assets;
+  EventsResult events;
+};
+
+Result<RollModel> LoadRoll(Catalog& catalog, int64_t roll_id) {
+  RollModel model;
+  model.roll_id = roll_id;
+  CAMROLL_ASSIGN_OR_RETURN(auto root, catalog.RollRoot(roll_id));
+  if (root) model.root = *root;
+  CAMROLL_ASSIGN_OR_RETURN(model.assets, catalog.LoadAssets(roll_id));
+  InferMissingOffsets(model.assets);
+  model.events = FindEvents(model.assets);
+  return model;
+}
+
+// Generates and stores the roll's ideas, ranked with the owner's feedback.
+Result<std::vector<Idea>> MakeIdeas(Catalog& catalog, const RollModel& model,
+                                    const std::filesystem::path& data_dir) {
+  IdeaInputs in;
+  in.assets = &model.assets;
+  in.events = &model.events;
+  in.colours = MeasureRollColours(model.assets, data_dir);
+  CAMROLL_ASSIGN_OR_RETURN(in.feedback, catalog.LoadFeedback(model.roll_id));
+  in.today = NowUtc() / 86400;
+  std::vector<Idea> ideas = GenerateIdeas(in);
+  CAMROLL_RETURN_IF_ERROR(catalog.ReplaceIdeas(model.roll_id, model.assets, ideas, NowUtc()));
+  return ideas;
+}
+
+// Which ideas to render now: the best `top`, and the best of every type not among them.
+std::vector<size_t> ChooseRenders(const std::vector<Idea>& ideas, size_t top) {
+  std::vector<size_t> chosen;
+  std::set<IdeaType> types;
+  for (size_t i = 0; i < ideas.size(); ++i) {
+    if (i < top || types.count(ideas[i].type) == 0) chosen.push_back(i);
+    types.insert(ideas[i].type);
+  }
+  return chosen;
+}
+
+// Renders ideas in parallel; returns each one's files (relative to the data folder).
+std::map<std::string, std::vector<std::string>> RenderIdeas(const std::vector<Idea>& ideas,
+                                                            const std::vector<size_t>& which,
+                                                            const StudioContext& ctx, uint64_t seed,
+                                                            size_t threads, bool progress) {
+  std::map<std::string, std::vector<std::string>> files;
+  std::mutex mu;
+  ProgressBar bar(progress);
+  size_t done = 0;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    ThreadPool pool(threads ? threads : std::max(1u, std::thread::hardware_concurrency()));
+    for (size_t i : which) {
+      pool.Submit([&, i] {
+        auto rendered = RenderIdea(ideas[i], ctx, seed);
+        std::lock_guard lock(mu);
+        if (rendered) {
+          files[ideas[i].id] = rendered->files;
+        } else {
+          Log(LogLevel::kWarning, "{}", rendered.error().message());
+        }
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        bar.Update(++done, which.size(), elapsed, ideas[i].id);
+      });
+    }
+  }
+  bar.Finish();
+  return files;
+}
+
 nlohmann::json StatsJson(const ScanStats& st) {
   return {{"files", st.files},    {"unchanged", st.unchanged}, {"analysed", st.analysed},
           {"reused", st.reused},  {"failed", st.failed},       {"removed", st.removed},
@@ -144,15 +245,9 @@ std::string StatsLine(const ScanStats& st) {
 
 int RunScan(const ScanFlags& flags) {
   auto session = ScanRoll(flags);
-  if (!session) {
-    std::cerr << "camroll: " << session.error().message() << "\n";
-    return kExitFatal;
-  }
+  if (!session) return Fatal(session.error());
   auto assets = session->catalog->LoadAssets(session->stats.roll_id);
-  if (!assets) {
-    std::cerr << "camroll: " << assets.error().message() << "\n";
-    return kExitFatal;
-  }
+  if (!assets) return Fatal(assets.error());
   nlohmann::json errors = nlohmann::json::array();
   size_t failed = 0;
   for (const AssetFacts& a : *assets) {
@@ -179,35 +274,55 @@ int RunScan(const ScanFlags& flags) {
   return failed ? kExitSomeFilesFailed : kExitOk;
 }
 
-int RunSuggest(const ScanFlags& flags, const std::string& out) {
+struct SuggestFlags {
+  std::string out;
+  size_t render_top = 12;
+  bool render_all = false;
+  bool no_render = false;
+  uint64_t seed = 1;
+};
+
+int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
   auto session = ScanRoll(flags);
-  if (!session) {
-    std::cerr << "camroll: " << session.error().message() << "\n";
-    return kExitFatal;
+  if (!session) return Fatal(session.error());
+  auto model = LoadRoll(*session->catalog, session->stats.roll_id);
+  if (!model) return Fatal(model.error());
+  if (auto st =
+          session->catalog->ReplaceEvents(model->roll_id, model->assets, model->events, NowUtc());
+      !st) {
+    return Fatal(st.error());
   }
-  const int64_t roll_id = session->stats.roll_id;
-  auto assets = session->catalog->LoadAssets(roll_id);
-  if (!assets) {
-    std::cerr << "camroll: " << assets.error().message() << "\n";
-    return kExitFatal;
+  auto ideas = MakeIdeas(*session->catalog, *model, session->data_dir);
+  if (!ideas) return Fatal(ideas.error(), "making ideas");
+  StudioContext ctx{session->data_dir, model->root, &model->assets};
+  const auto which =
+      suggest.no_render
+          ? std::vector<size_t>{}
+          : ChooseRenders(*ideas, suggest.render_all ? ideas->size() : suggest.render_top);
+  auto rendered =
+      RenderIdeas(*ideas, which, ctx, suggest.seed, flags.threads, !flags.quiet && !flags.json);
+  for (const auto& [id, files] : rendered) {
+    if (auto st = session->catalog->SetIdeaFiles(model->roll_id, id, files); !st) {
+      return Fatal(st.error());
+    }
   }
-  InferMissingOffsets(*assets);
+
   RollReport report;
   report.roll = flags.roll;
-  report.events = FindEvents(*assets);
+  report.events = model->events;
   report.generated_at = NowIso();
-  if (auto st = session->catalog->ReplaceEvents(roll_id, *assets, report.events, NowUtc()); !st) {
-    std::cerr << "camroll: " << st.error().message() << "\n";
-    return kExitFatal;
+  for (Idea& idea : *ideas) {
+    auto it = rendered.find(idea.id);
+    report.ideas.push_back(
+        {std::move(idea), it == rendered.end() ? std::vector<std::string>{} : it->second});
   }
-  report.assets = std::move(*assets);
-  if (auto st = WriteReport(report, session->data_dir, out); !st) {
-    std::cerr << "camroll: writing the output: " << st.error().message() << "\n";
-    return kExitFatal;
+  report.assets = std::move(model->assets);
+  if (auto st = WriteReport(report, session->data_dir, suggest.out); !st) {
+    return Fatal(st.error(), "writing the output");
   }
   const size_t failed = std::count_if(report.assets.begin(), report.assets.end(),
                                       [](const AssetFacts& a) { return a.failed; });
-  const std::filesystem::path out_dir = std::filesystem::absolute(out);
+  const std::filesystem::path out_dir = std::filesystem::absolute(suggest.out);
   if (flags.json) {
     nlohmann::json manifest = ManifestJson(report);
     manifest["scan"] = StatsJson(session->stats);
@@ -228,12 +343,148 @@ int RunSuggest(const ScanFlags& flags, const std::string& out) {
       std::cout << fmt::format("  {:<28} {:>3} items{}\n", e.title, e.members.size(),
                                e.trip ? "  trip" : "");
     }
-    if (failed)
+    std::cout << fmt::format("{} ideas, {} made now (camroll ideas lists them all):\n",
+                             report.ideas.size(), rendered.size());
+    for (const ReportIdea& r : report.ideas) {
+      if (r.rendered.empty()) continue;
+      std::cout << fmt::format("  {:<22} {:<8} {}\n", r.idea.id, IdeaTypeName(r.idea.type),
+                               r.idea.title);
+    }
+    if (failed) {
       std::cout << fmt::format("{} files could not be read; see manifest.json \"errors\".\n",
                                failed);
+    }
     std::cout << "Open " << (out_dir / "index.html").string() << "\n";
   }
   return failed ? kExitSomeFilesFailed : kExitOk;
+}
+
+struct IdeasFlags : DataFlags {
+  std::string roll;
+  std::string accept, dismiss;
+  bool json = false;
+};
+
+int RunIdeas(const IdeasFlags& flags) {
+  auto catalog = OpenCatalog(flags.Dir());
+  if (!catalog) return Fatal(catalog.error());
+  for (const auto& [id, accepted] :
+       {std::pair{flags.accept, true}, std::pair{flags.dismiss, false}}) {
+    if (id.empty()) continue;
+    auto idea = (*catalog)->FindIdea(id);
+    if (!idea) return Fatal(idea.error());
+    if (!*idea) {
+      std::cerr << "camroll: no idea " << id << " (camroll ideas ROLL lists them)\n";
+      return kExitUsage;
+    }
+    if (auto st = (*catalog)->RecordFeedback((*idea)->roll_id, **idea, accepted, NowUtc()); !st) {
+      return Fatal(st.error());
+    }
+    std::cout << fmt::format(
+        "{} {}: {}\n", accepted ? "Accepted" : "Dismissed", id,
+        accepted ? "ideas like it will rank higher" : "it will not be suggested again");
+  }
+  if (flags.roll.empty()) return kExitOk;
+  std::error_code ec;
+  const std::string root = std::filesystem::weakly_canonical(flags.roll, ec).string();
+  auto roll_id = (*catalog)->EnsureRoll(root);
+  if (!roll_id) return Fatal(roll_id.error());
+  auto model = LoadRoll(**catalog, *roll_id);
+  if (!model) return Fatal(model.error());
+  if (model->assets.empty()) {
+    std::cerr << "camroll: nothing known about " << root << " yet: run camroll scan or suggest\n";
+    return kExitUsage;
+  }
+  // Regenerated so that feedback given since the last run counts.
+  auto ideas = MakeIdeas(**catalog, *model, flags.Dir());
+  if (!ideas) return Fatal(ideas.error());
+  auto stored = (*catalog)->LoadIdeas(*roll_id);
+  if (!stored) return Fatal(stored.error());
+  if (flags.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const StoredIdea& s : *stored) {
+      nlohmann::json evidence = nlohmann::json::array();
+      for (const Evidence& e : s.evidence)
+        evidence.push_back({{"kind", e.kind}, {"detail", e.detail}});
+      out.push_back({{"id", s.id},
+                     {"type", IdeaTypeName(s.type)},
+                     {"title", s.title},
+                     {"why", s.why},
+                     {"evidence", evidence},
+                     {"variant", s.variant},
+                     {"score", s.score},
+                     {"members", s.members},
+                     {"files", s.files}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (size_t i = 0; i < stored->size(); ++i) {
+    const StoredIdea& s = (*stored)[i];
+    std::cout << fmt::format("{:>3}. {:<22} {:<8} {}\n       {}\n", i + 1, s.id,
+                             IdeaTypeName(s.type), s.title, s.why);
+  }
+  return kExitOk;
+}
+
+struct RenderFlags : DataFlags {
+  std::string id;
+  std::string out;
+  uint64_t seed = 1;
+  bool force = false;
+};
+
+int RunRender(const RenderFlags& flags) {
+  const std::filesystem::path data_dir = flags.Dir();
+  auto catalog = OpenCatalog(data_dir);
+  if (!catalog) return Fatal(catalog.error());
+  auto stored = (*catalog)->FindIdea(flags.id);
+  if (!stored) return Fatal(stored.error());
+  if (!*stored) {
+    std::cerr << "camroll: no idea " << flags.id << " (camroll ideas ROLL lists them)\n";
+    return kExitUsage;
+  }
+  const StoredIdea& s = **stored;
+  auto model = LoadRoll(**catalog, s.roll_id);
+  if (!model) return Fatal(model.error());
+  std::map<std::string, size_t> by_path;
+  for (size_t i = 0; i < model->assets.size(); ++i) by_path[model->assets[i].path] = i;
+  Idea idea;
+  idea.id = s.id;
+  idea.type = s.type;
+  idea.source = s.source;
+  idea.title = s.title;
+  idea.subtitle = s.subtitle;
+  idea.why = s.why;
+  idea.evidence = s.evidence;
+  idea.variant = s.variant;
+  for (const std::string& path : s.members) {
+    auto it = by_path.find(path);
+    if (it == by_path.end()) {
+      std::cerr << "camroll: " << path << " has left the roll; run camroll suggest again\n";
+      return kExitUsage;
+    }
+    idea.members.push_back(it->second);
+  }
+  StudioContext ctx{data_dir, model->root, &model->assets};
+  if (flags.force) {
+    const std::string key = RenderKey(idea, ctx, flags.seed);
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir / "renders" / key.substr(0, 2) / key, ec);
+  }
+  auto rendered = RenderIdea(idea, ctx, flags.seed);
+  if (!rendered) return Fatal(rendered.error());
+  if (auto st = (*catalog)->SetIdeaFiles(s.roll_id, s.id, rendered->files); !st)
+    return Fatal(st.error());
+  const std::filesystem::path out =
+      flags.out.empty() ? std::filesystem::path(s.id) : std::filesystem::path(flags.out);
+  if (auto st = EnsureDirectory(out); !st) return Fatal(st.error());
+  for (const std::string& f : rendered->files) {
+    const auto target = out / std::filesystem::path(f).filename();
+    if (auto st = LinkOrCopy(data_dir / f, target); !st) return Fatal(st.error());
+    std::cout << std::filesystem::absolute(target).string() << "\n";
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -253,18 +504,50 @@ int main(int argc, char** argv) {
   AddScanFlags(*scan, scan_flags);
 
   ScanFlags suggest_flags;
-  std::string out;
+  SuggestFlags suggest_options;
   auto* suggest = app.add_subcommand(
       "suggest",
-      "Scan a camera roll and write its events and trips to an output folder (on-device mode)");
+      "Scan a camera roll and write its events, trips and ideas to an output folder (on-device "
+      "mode)");
   AddScanFlags(*suggest, suggest_flags);
-  suggest->add_option("--out,-o", out, "Output folder (manifest.json, index.html, thumbs/)")
+  suggest
+      ->add_option("--out,-o", suggest_options.out,
+                   "Output folder (manifest.json, index.html, thumbs/, ideas/)")
       ->required();
+  suggest
+      ->add_option("--render-top", suggest_options.render_top,
+                   "Make the files of this many best ideas now, and of the best of each type")
+      ->capture_default_str();
+  suggest->add_flag("--render-all", suggest_options.render_all, "Make the files of every idea");
+  suggest->add_flag("--no-render", suggest_options.no_render,
+                    "Make no files now (camroll render IDEA_ID makes them later)");
+  suggest
+      ->add_option("--seed", suggest_options.seed,
+                   "Seed of the renders: the same seed gives the same files")
+      ->capture_default_str();
+
+  IdeasFlags ideas_flags;
+  auto* ideas =
+      app.add_subcommand("ideas", "List a roll's ideas, best first, or accept or dismiss one");
+  ideas->add_option("ROLL", ideas_flags.roll, "The roll folder (as scanned)");
+  AddDataFlag(*ideas, ideas_flags);
+  ideas->add_option("--accept", ideas_flags.accept, "Accept an idea: ideas like it rank higher");
+  ideas->add_option("--dismiss", ideas_flags.dismiss,
+                    "Dismiss an idea: it is never suggested again");
+  ideas->add_flag("--json", ideas_flags.json, "Machine-readable output");
+
+  RenderFlags render_flags;
+  auto* render = app.add_subcommand("render", "Make (or re-make) the files of one idea");
+  render->add_option("IDEA_ID", render_flags.id, "An idea id from camroll ideas")->required();
+  AddDataFlag(*render, render_flags);
+  render->add_option("--out,-o", render_flags.out, "Folder for the files (default: ./IDEA_ID)");
+  render->add_option("--seed", render_flags.seed, "Seed of the render")->capture_default_str();
+  render->add_flag("--force", render_flags.force, "Make the files again even if cached");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    return app.exit(e) == 0 ? 0 : kExitUsage;
   }
   SetLogLevel(verbosity >= 2   ? LogLevel::kDebug
               : verbosity == 1 ? LogLevel::kInfo
@@ -274,7 +557,15 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*scan) return RunScan(scan_flags);
-  if (*suggest) return RunSuggest(suggest_flags, out);
+  if (*suggest) return RunSuggest(suggest_flags, suggest_options);
+  if (*ideas) {
+    if (ideas_flags.roll.empty() && ideas_flags.accept.empty() && ideas_flags.dismiss.empty()) {
+      std::cerr << "camroll ideas: give a ROLL, --accept ID or --dismiss ID\n";
+      return kExitUsage;
+    }
+    return RunIdeas(ideas_flags);
+  }
+  if (*render) return RunRender(render_flags);
   std::cout << app.help();
-  return 2;
+  return kExitUsage;
 }

@@ -39,6 +39,14 @@ Digest Sha256Of(std::span<const uint8_t> data) {
   return h.Finish();
 }
 
+FieldHash& FieldHash::Add(std::string_view field) {
+  uint8_t length[8];
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(field.size() >> (8 * i));
+  sha_.Update(length);
+  sha_.Update({reinterpret_cast<const uint8_t*>(field.data()), field.size()});
+  return *this;
+}
+
 Result<Digest> Sha256OfFile(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -31,6 +32,17 @@ class Sha256 {
 };
 
 Digest Sha256Of(std::span<const uint8_t> data);
+
+// SHA-256 of a sequence of strings, each length-prefixed so that ("ab", "c") and ("a", "bc")
+// differ: for ids and cache keys made of several fields.
+class FieldHash {
+ public:
+  FieldHash& Add(std::string_view field);
+  Digest Finish() { return sha_.Finish(); }
+
+ private:
+  Sha256 sha_;
+};
 // Streams the file in chunks; suitable for videos of any size.
 Result<Digest> Sha256OfFile(const std::filesystem::path& path);
 std::string ToHex(std::span<const uint8_t> bytes);

@@ -30,5 +30,11 @@ TEST(Sha256, StreamingEqualsOneShot) {
   EXPECT_EQ(*from_file, Sha256Of(Bytes(data)));
 }
 
+TEST(FieldHash, KeepsFieldBoundaries) {
+  EXPECT_NE(FieldHash().Add("ab").Add("c").Finish(), FieldHash().Add("a").Add("bc").Finish());
+  EXPECT_EQ(FieldHash().Add("ab").Add("c").Finish(), FieldHash().Add("ab").Add("c").Finish());
+  EXPECT_NE(FieldHash().Add("").Finish(), FieldHash().Finish());
+}
+
 }  // namespace
 }  // namespace camroll

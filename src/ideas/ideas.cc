@@ -72,6 +72,9 @@ class Generator {
   explicit Generator(const IdeaInputs& in) : in_(in), assets_(*in.assets) {}
 
   std::vector<Idea> Run() {
+    for (const Event& e : in_.events->events) {
+      for (size_t m : e.members) event_title_[m] = e.title;
+    }
     for (const Event& e : in_.events->events) EventIdeas(e);
     SeasonIdeas();
     MonthIdeas();
@@ -88,15 +91,9 @@ class Generator {
   void Add(Idea idea) {
     if (idea.members.empty()) return;
     // The id: type, source, variant and the bytes of the photos.
-    Sha256 h;
-    auto feed = [&h](std::string_view s) {
-      h.Update({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
-      h.Update({reinterpret_cast<const uint8_t*>("|"), 1});
-    };
-    feed(IdeaTypeName(idea.type));
-    feed(idea.source);
-    feed(idea.variant);
-    for (size_t m : idea.members) feed(assets_[m].content_hash);
+    FieldHash h;
+    h.Add(IdeaTypeName(idea.type)).Add(idea.source).Add(idea.variant);
+    for (size_t m : idea.members) h.Add(assets_[m].content_hash);
     const Digest d = h.Finish();
     idea.id = fmt::format("{}-{}", IdeaTypeName(idea.type), ToHex(std::span(d.data(), 6)));
     for (const Idea& other : ideas_) {
@@ -152,10 +149,12 @@ class Generator {
     return HaversineKm(home->lat, home->lon, lats[lats.size() / 2], lons[lons.size() / 2]);
   }
 
-  std::vector<ThemeMatch> Themes(const Event& e) const {
+  // The event's themes; `photo_index` maps ThemeMatch::photo back to assets.
+  std::vector<ThemeMatch> Themes(const Event& e, std::vector<size_t>* photo_index = nullptr) const {
     ThemeInput input;
     for (size_t m : e.members) {
       if (assets_[m].kind == MediaKind::kVideo) continue;
+      if (photo_index) photo_index->push_back(m);
       input.photos.push_back(&assets_[m]);
       if (const ColourStats* c = Colours(m)) input.colours.push_back(*c);
     }
@@ -217,7 +216,8 @@ class Generator {
     const size_t videos = e.members.size() - photos;
     const std::string what =
         e.trip ? fmt::format("your trip, {}", e.title) : fmt::format("{}", e.title);
-    const std::vector<ThemeMatch> themes = Themes(e);
+    std::vector<size_t> theme_photos;
+    const std::vector<ThemeMatch> themes = Themes(e, &theme_photos);
 
     Idea collage;
     collage.type = IdeaType::kCollage;
@@ -269,7 +269,8 @@ class Generator {
       theme.title =
           fmt::format("{} · {}", ThemeLabel(t.theme), e.locality.empty() ? e.title : e.locality);
       theme.subtitle = subtitle;
-      theme.members = {hero};
+      // The photo that shows the theme (the golden-hour one), else the event's best.
+      theme.members = {t.photo ? theme_photos[*t.photo] : hero};
       theme.variant = std::string(ThemeName(t.theme));
       theme.evidence = t.evidence;
       theme.why =
@@ -299,6 +300,13 @@ class Generator {
     for (const Event& e : in_.events->events) {
       for (size_t m : e.members) event_of[m] = e.id;
     }
+    // Spread over the period's events: each gets an equal share of the slots (at least two).
+    std::set<std::string> events_here;
+    for (size_t m : candidates) {
+      if (auto ev = event_of.find(m); ev != event_of.end()) events_here.insert(ev->second);
+    }
+    const size_t share = std::max<size_t>(
+        2, (limit + events_here.size() - 1) / std::max<size_t>(1, events_here.size()));
     std::vector<size_t> sorted = candidates;
     std::stable_sort(sorted.begin(), sorted.end(), [&](size_t a, size_t b) {
       return assets_[a].quality.score > assets_[b].quality.score;
@@ -307,7 +315,7 @@ class Generator {
     for (size_t m : sorted) {
       if (assets_[m].kind == MediaKind::kVideo) continue;
       auto ev = event_of.find(m);
-      if (ev != event_of.end() && per_event[ev->second]++ >= 2) continue;  // at most 2 per event
+      if (ev != event_of.end() && per_event[ev->second]++ >= share) continue;
       bool duplicate = false;
       for (size_t o : out) duplicate |= HammingDistance(assets_[o].phash, assets_[m].phash) <= 10;
       if (duplicate) continue;
@@ -445,7 +453,9 @@ class Generator {
       Idea idea;
       idea.type = IdeaType::kEnhance;
       idea.source = "photo:" + assets_[c.index].content_hash.substr(0, 12);
-      idea.title = "Enhanced";
+      idea.title = event_title_.count(c.index)
+                       ? fmt::format("Enhanced · {}", event_title_.at(c.index))
+                       : "Enhanced";
       idea.subtitle = LongDay(*assets_[c.index].taken, true);
       idea.members = {c.index};
       idea.why = fmt::format("This photo could look better: {}.", c.reason);
@@ -527,6 +537,7 @@ class Generator {
   const std::vector<AssetFacts>& assets_;
   std::vector<Idea> ideas_;
   std::set<std::string> used_looks_;
+  std::map<size_t, std::string> event_title_;  // asset → the title of its event
 };
 
 }  // namespace

@@ -58,6 +58,7 @@ class RollFixture : public ::testing::Test {
       if (std::string(t).find("20:40") != std::string::npos) sunset = i;
     }
     colours_[sunset].warm = 0.4;
+    sunset_ = sunset;
     Add("2026-08-15T16:00:00+01:00", kPorto, "Porto", 0.5, MediaKind::kVideo);
     const size_t dark = Add("2026-08-20T12:00:00+01:00", kLisbon, "Lisbon");
     assets_[dark].quality.brightness = 0.12;
@@ -78,6 +79,7 @@ class RollFixture : public ::testing::Test {
   std::vector<AssetFacts> assets_;
   std::vector<ColourStats> colours_;
   EventsResult events_;
+  size_t sunset_ = 0;
 };
 
 TEST_F(RollFixture, ProposesEveryKindOfIdeaWithItsReasons) {
@@ -103,6 +105,12 @@ TEST_F(RollFixture, ProposesEveryKindOfIdeaWithItsReasons) {
     if (idea.type == IdeaType::kTheme) themes.insert(idea.variant);
   }
   EXPECT_TRUE(themes.count("golden-hour")) << "themes found: " << themes.size();
+  for (const Idea& idea : ideas) {
+    // The golden-hour frame shows the photo taken in the golden hour, not the trip's best.
+    if (idea.variant == "golden-hour") {
+      EXPECT_EQ(idea.members, std::vector<size_t>{sunset_});
+    }
+  }
   EXPECT_TRUE(themes.count("night-out"));
   // The dark photo is the one to enhance.
   bool enhance_dark = false;

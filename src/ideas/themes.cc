@@ -36,21 +36,27 @@ bool HasAny(const std::vector<std::string>& labels,
   return false;
 }
 
-// Photos whose object labels include any of `wanted`: (count, first label seen).
-std::pair<int, std::string> CountObjects(const ThemeInput& in,
-                                         std::initializer_list<std::string_view> wanted) {
+struct ObjectCount {
   int count = 0;
-  std::string seen;
-  for (const auto& labels : in.objects) {
+  std::string label;            // the first wanted label seen
+  std::optional<size_t> photo;  // the first photo showing it
+};
+
+// Photos whose object labels include any of `wanted`.
+ObjectCount CountObjects(const ThemeInput& in, std::initializer_list<std::string_view> wanted) {
+  ObjectCount out;
+  for (size_t i = 0; i < in.objects.size(); ++i) {
+    const auto& labels = in.objects[i];
     if (!HasAny(labels, wanted)) continue;
-    ++count;
-    if (seen.empty()) {
+    ++out.count;
+    if (!out.photo) {
+      out.photo = i;
       for (const auto& l : labels) {
-        if (std::find(wanted.begin(), wanted.end(), l) != wanted.end()) seen = l;
+        if (std::find(wanted.begin(), wanted.end(), l) != wanted.end()) out.label = l;
       }
     }
   }
-  return {count, seen};
+  return out;
 }
 
 void Holidays(const ThemeInput& in, std::vector<ThemeMatch>& out) {
@@ -99,38 +105,58 @@ void Content(const ThemeInput& in, std::vector<ThemeMatch>& out) {
   const bool have_colours = in.colours.size() == n;
 
   // Birthday, food, pets: object labels (COCO) when detection has run.
-  if (auto [count, label] = CountObjects(in, {"cake"}); count > 0) {
-    out.push_back(
-        {Theme::kBirthday,
-         0.9,
-         {{"objects", fmt::format("a {} in {} photo{}", label, count, count > 1 ? "s" : "")}}});
+  auto plural = [](int k) { return k > 1 ? "s" : ""; };
+  if (auto cake = CountObjects(in, {"cake"}); cake.count > 0) {
+    out.push_back({Theme::kBirthday,
+                   0.9,
+                   {{"objects", fmt::format("a {} in {} photo{}", cake.label, cake.count,
+                                            plural(cake.count))}},
+                   cake.photo});
   }
-  if (auto [count, label] = CountObjects(in, {"pizza", "sandwich", "donut", "hot dog", "bowl",
-                                              "wine glass", "dining table", "broccoli"});
-      count >= 2) {
-    out.push_back({Theme::kFood, 0.7, {{"objects", fmt::format("{} in {} photos", label, count)}}});
+  if (auto food = CountObjects(in, {"pizza", "sandwich", "donut", "hot dog", "bowl", "wine glass",
+                                    "dining table", "broccoli"});
+      food.count >= 2) {
+    out.push_back({Theme::kFood,
+                   0.7,
+                   {{"objects", fmt::format("{} in {} photos", food.label, food.count)}},
+                   food.photo});
   }
-  if (auto [count, label] = CountObjects(in, {"cat", "dog"}); count > 0) {
-    out.push_back(
-        {Theme::kPets,
-         0.8,
-         {{"objects", fmt::format("a {} in {} photo{}", label, count, count > 1 ? "s" : "")}}});
+  if (auto pets = CountObjects(in, {"cat", "dog"}); pets.count > 0) {
+    out.push_back({Theme::kPets,
+                   0.8,
+                   {{"objects", fmt::format("a {} in {} photo{}", pets.label, pets.count,
+                                            plural(pets.count))}},
+                   pets.photo});
   }
 
   // Beach: sea or sky blue with sand, in a good share of the photos; or beach things.
   if (have_colours) {
     int beachy = 0;
-    double blue = 0, sand = 0;
-    for (const ColourStats& c : in.colours) {
+    double blue = 0, sand = 0, most = 0;
+    std::optional<size_t> beachiest;
+    for (size_t i = 0; i < n; ++i) {
+      const ColourStats& c = in.colours[i];
       // Sand reads as pale beige, dune grass and sunlit wood as warm gold: either with the blue.
-      if (c.sea_sky >= 0.18 && c.sand + c.warm >= 0.08) ++beachy;
+      const double gold = c.sand + c.warm;
+      if (c.sea_sky >= 0.18 && gold >= 0.08) {
+        ++beachy;
+        if (std::min(c.sea_sky, gold) > most) {
+          most = std::min(c.sea_sky, gold);
+          beachiest = i;
+        }
+      }
       blue += c.sea_sky;
-      sand += c.sand + c.warm;
+      sand += gold;
     }
     const double share = static_cast<double>(beachy) / n;
-    auto [things, thing] = CountObjects(in, {"surfboard", "umbrella", "kite"});
+    auto beach_things = CountObjects(in, {"surfboard", "umbrella", "kite"});
+    const int things = beach_things.count;
+    const std::string& thing = beach_things.label;
     if (share >= 0.3 || things > 0) {
-      ThemeMatch m{Theme::kBeach, std::min(1.0, 0.45 + 0.55 * share + 0.2 * (things > 0)), {}};
+      ThemeMatch m{Theme::kBeach,
+                   std::min(1.0, 0.45 + 0.55 * share + 0.2 * (things > 0)),
+                   {},
+                   beachiest ? beachiest : beach_things.photo};
       if (share >= 0.3) {
         m.evidence.push_back(
             {"colours",
@@ -151,9 +177,11 @@ void Content(const ThemeInput& in, std::vector<ThemeMatch>& out) {
       const bool winter = month == 0 || month >= 11 || month <= 4;
       if (in.colours[i].snow >= 0.35 && winter) ++snowy;
     }
-    auto [gear, what] = CountObjects(in, {"skis", "snowboard"});
+    auto snow_gear = CountObjects(in, {"skis", "snowboard"});
+    const int gear = snow_gear.count;
+    const std::string& what = snow_gear.label;
     if (static_cast<double>(snowy) / n >= 0.4 || gear > 0) {
-      ThemeMatch m{Theme::kSnow, gear > 0 ? 0.9 : 0.75, {}};
+      ThemeMatch m{Theme::kSnow, gear > 0 ? 0.9 : 0.75, {}, snow_gear.photo};
       if (snowy > 0)
         m.evidence.push_back(
             {"colours", fmt::format("snow-white in {} of {} winter photos", snowy, n)});
@@ -170,7 +198,7 @@ void Content(const ThemeInput& in, std::vector<ThemeMatch>& out) {
     if (!elevation || ClassifyDayLight(*elevation) != DayLight::kGoldenHour) continue;
     if (have_colours && in.colours[i].warm < 0.1) continue;
     const CivilFields f = CivilFromSeconds(in.photos[i]->taken->local_seconds);
-    ThemeMatch m{Theme::kGoldenHour, 0.75, {}};
+    ThemeMatch m{Theme::kGoldenHour, 0.75, {}, i};
     m.evidence.push_back(
         {"sun", fmt::format("{:.1f}° {} the horizon at {:02}:{:02}", std::abs(*elevation),
                             *elevation >= 0 ? "above" : "below", f.hour, f.minute)});

@@ -65,6 +65,9 @@ struct ThemeMatch {
   Theme theme;
   double strength = 0;             // 0..1
   std::vector<Evidence> evidence;  // never empty
+  // The photo that shows the theme best (index into ThemeInput::photos), when a rule looked at
+  // single photos: the golden-hour photo, the beachiest one, the one with the cake.
+  std::optional<size_t> photo = std::nullopt;
 };
 
 // Every theme whose rule fires, strongest first (holidays before content on ties).

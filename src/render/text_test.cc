@@ -39,7 +39,8 @@ TEST(DrawText, UsesTheLargestSizeThatFits) {
   auto short_text = DrawText(canvas.cr(), "Porto", box, style);
   EXPECT_DOUBLE_EQ(short_text.font_px, 60);
   EXPECT_FALSE(short_text.ellipsised);
-  auto long_text = MeasureText(canvas.cr(), "A long weekend by the river in Porto with friends", box, style);
+  auto long_text =
+      MeasureText(canvas.cr(), "A long weekend by the river in Porto with friends", box, style);
   EXPECT_LT(long_text.font_px, 60);
   EXPECT_GE(long_text.font_px, 10);
   EXPECT_TRUE(box.Contains(long_text.ink, 0.5));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -77,6 +78,15 @@ std::string HtmlEscape(std::string_view text) {
       default:
         out += c;
     }
+  }
+  return out;
+}
+
+std::vector<std::string> OutputIdeaFiles(const ReportIdea& idea) {
+  std::vector<std::string> out;
+  for (const std::string& f : idea.rendered) {
+    out.push_back(
+        fmt::format("ideas/{}/{}", idea.idea.id, std::filesystem::path(f).filename().string()));
   }
   return out;
 }
@@ -183,6 +193,30 @@ json ManifestJson(const RollReport& report) {
   }
   json loose = json::array();
   for (size_t i : report.events.loose) loose.push_back(assets[i].path);
+  json ideas = json::array();
+  std::map<std::string, size_t> idea_types;
+  for (const ReportIdea& r : report.ideas) {
+    const Idea& idea = r.idea;
+    ++idea_types[std::string(IdeaTypeName(idea.type))];
+    json evidence = json::array(), members = json::array();
+    for (const Evidence& e : idea.evidence)
+      evidence.push_back({{"kind", e.kind}, {"detail", e.detail}});
+    for (size_t m : idea.members) members.push_back(assets[m].path);
+    json parts = json::object();
+    for (const auto& [name, value] : idea.score_parts) parts[name] = value;
+    ideas.push_back({{"id", idea.id},
+                     {"type", IdeaTypeName(idea.type)},
+                     {"title", idea.title},
+                     {"subtitle", idea.subtitle},
+                     {"why", idea.why},
+                     {"evidence", evidence},
+                     {"source", idea.source},
+                     {"variant", idea.variant},
+                     {"score", idea.score},
+                     {"score_parts", parts},
+                     {"members", members},
+                     {"files", OutputIdeaFiles(r)}});
+  }
   return {
       {"generator", "camroll"},
       {"generated_at", report.generated_at},
@@ -196,7 +230,10 @@ json ManifestJson(const RollReport& report) {
         {"failed", failed},
         {"with_warnings", warned},
         {"events", report.events.events.size() - trips},
-        {"trips", trips}}},
+        {"trips", trips},
+        {"ideas", report.ideas.size()},
+        {"idea_types", idea_types}}},
+      {"ideas", ideas},
       {"events", events},
       {"everyday", loose},
       {"assets", items},
@@ -217,6 +254,80 @@ std::string Tile(const AssetFacts& a, bool best) {
       "<span class=\"time\">{}</span></a>",
       HtmlEscape(OutputThumbnail(a, kPreview)), HtmlEscape(a.path),
       HtmlEscape(OutputThumbnail(a, kThumb)), HtmlEscape(a.path), badge, HtmlEscape(caption));
+}
+
+std::string_view TypeLabel(IdeaType type) {
+  switch (type) {
+    case IdeaType::kCollage:
+      return "Collage";
+    case IdeaType::kRecap:
+      return "Recap video";
+    case IdeaType::kRestyle:
+      return "Restyle";
+    case IdeaType::kTheme:
+      return "Theme";
+    case IdeaType::kEnhance:
+      return "Enhance";
+  }
+  return "";
+}
+
+std::string IdeaCard(const RollReport& report, const ReportIdea& r) {
+  const Idea& idea = r.idea;
+  const std::vector<std::string> files = OutputIdeaFiles(r);
+  auto file = [&](std::string_view name) -> std::string {
+    for (const auto& f : files) {
+      if (f.size() >= name.size() && f.compare(f.size() - name.size(), name.size(), name) == 0) {
+        return HtmlEscape(f);
+      }
+    }
+    return "";
+  };
+  std::string media;
+  if (files.empty()) {
+    media = "<div class=\"pending\">";
+    for (size_t m : idea.members) {
+      media += fmt::format("<img loading=\"lazy\" src=\"{}\" alt=\"\">",
+                           HtmlEscape(OutputThumbnail(report.assets[m], kThumb)));
+    }
+    media += fmt::format("<p>Not made yet: <code>camroll render {}</code></p></div>",
+                         HtmlEscape(idea.id));
+  } else if (idea.type == IdeaType::kRecap) {
+    // The first photo's preview stands in until the video plays.
+    media = fmt::format(
+        "<video src=\"{}\" poster=\"{}\" controls muted loop playsinline preload=\"none\"></video>",
+        file("recap.mp4"),
+        HtmlEscape(OutputThumbnail(report.assets[idea.members.front()], kPreview)));
+  } else if (idea.type == IdeaType::kRestyle || idea.type == IdeaType::kEnhance) {
+    media = fmt::format(
+        "<div class=\"pair\"><figure><img loading=\"lazy\" src=\"{}\" "
+        "alt=\"before\"><figcaption>Before"
+        "</figcaption></figure><figure><img loading=\"lazy\" src=\"{}\" "
+        "alt=\"after\"><figcaption>After"
+        "</figcaption></figure></div>",
+        file("before.jpg"), file("after.jpg"));
+  } else {
+    media = fmt::format("<a href=\"{0}\"><img loading=\"lazy\" src=\"{0}\" alt=\"{1}\"></a>",
+                        file(idea.type == IdeaType::kTheme ? "theme.jpg" : "story.jpg"),
+                        HtmlEscape(idea.title));
+  }
+  std::string evidence;
+  for (const Evidence& e : idea.evidence) {
+    evidence += fmt::format("<li><b>{}</b> {}</li>", HtmlEscape(e.kind), HtmlEscape(e.detail));
+  }
+  std::string links;
+  for (const auto& f : files) {
+    links += fmt::format("<a href=\"{0}\">{1}</a> ", HtmlEscape(f),
+                         HtmlEscape(std::filesystem::path(f).filename().string()));
+  }
+  return fmt::format(
+      "<article class=\"idea\" id=\"{}\"><div class=\"media\">{}</div><div class=\"body\">"
+      "<span class=\"kind\">{}{}</span><h3>{}</h3><p class=\"why\">{}</p><ul "
+      "class=\"evidence\">{}</ul>"
+      "<p class=\"files\">{}</p></div></article>",
+      HtmlEscape(idea.id), media, TypeLabel(idea.type),
+      idea.variant.empty() || idea.variant == "auto" ? "" : " · " + HtmlEscape(idea.variant),
+      HtmlEscape(idea.title), HtmlEscape(idea.why), evidence, links);
 }
 
 constexpr const char* kStyle = R"css(
@@ -247,6 +358,24 @@ section h2.plain { font-size:18px; margin:28px 0 6px; }
 table { border-collapse:collapse; width:100%; background:var(--card); border-radius:12px; overflow:hidden; }
 th, td { text-align:left; padding:8px 10px; border-bottom:1px solid #eee; font-size:14px; vertical-align:top; }
 td.sev-error { color:var(--trip); font-weight:600; }
+.ideas { display:grid; grid-template-columns:repeat(auto-fill,minmax(270px,1fr)); gap:16px; }
+.idea { background:var(--card); border-radius:16px; overflow:hidden; box-shadow:0 1px 3px rgba(0,0,0,.08); display:flex; flex-direction:column; }
+.idea .media { height:400px; background:#15161a; display:flex; align-items:center; justify-content:center; }
+.idea .media > a, .idea .media > video { width:100%; height:100%; display:block; }
+.idea .media img, .idea .media video { width:100%; height:100%; object-fit:contain; display:block; }
+.idea .pair { display:flex; width:100%; height:100%; }
+.idea .pair figure { margin:0; flex:1; position:relative; }
+.idea .pair figcaption { position:absolute; bottom:6px; left:8px; color:#fff; font-size:12px; text-shadow:0 1px 2px #000; }
+.idea .pending { display:grid; grid-template-columns:repeat(3,1fr); gap:4px; padding:8px; color:#ddd; font-size:13px; }
+.idea .pending img { width:100%; aspect-ratio:1; object-fit:cover; border-radius:4px; }
+.idea .pending p { grid-column:1/-1; }
+.idea .body { padding:12px 16px 16px; }
+.idea .kind { font-size:12px; font-weight:600; text-transform:uppercase; letter-spacing:.04em; color:var(--accent); }
+.idea h3 { margin:4px 0 6px; font-size:18px; }
+.idea .why { margin:0 0 8px; }
+.idea .evidence { margin:0; padding-left:18px; color:var(--muted); font-size:13px; }
+.idea .files { margin:8px 0 0; font-size:12px; }
+.idea .files a { color:var(--accent); margin-right:6px; }
 footer { color:var(--muted); font-size:13px; max-width:1200px; margin:auto; padding:0 24px 32px; }
 @media (max-width:600px) { .cover { height:200px; } .grid { grid-template-columns:repeat(3,1fr); } header,main,footer { padding-left:12px; padding-right:12px; } }
 )css";
@@ -264,12 +393,20 @@ std::string IndexHtml(const RollReport& report) {
   for (const Event& e : ev.events) trips += e.trip;
   size_t failed =
       std::count_if(assets.begin(), assets.end(), [](const AssetFacts& a) { return a.failed; });
-  html += fmt::format("{} files · {} events · {} trips", assets.size(), ev.events.size() - trips,
-                      trips);
+  html += fmt::format("{} files · {} events · {} trips · {} ideas", assets.size(),
+                      ev.events.size() - trips, trips, report.ideas.size());
   if (ev.home)
     html += fmt::format(" · home: {}", HtmlEscape(PlaceLabel(ev.home->locality, ev.home->country)));
   if (failed) html += fmt::format(" · <a href=\"#problems\">{} could not be read</a>", failed);
   html += "</p></header><main>";
+
+  if (!report.ideas.empty()) {
+    html +=
+        "<section id=\"ideas\"><h2 class=\"plain\">Ideas from your camera roll</h2>"
+        "<div class=\"ideas\">";
+    for (const ReportIdea& r : report.ideas) html += IdeaCard(report, r);
+    html += "</div></section>";
+  }
 
   // Newest first, as people scroll a roll.
   for (auto it = ev.events.rbegin(); it != ev.events.rend(); ++it) {
@@ -351,6 +488,21 @@ Status WriteReport(const RollReport& report, const std::filesystem::path& data_d
     if (!wanted.count("thumbs/" + entry.path().filename().string())) {
       std::filesystem::remove(entry.path(), ec);
     }
+  }
+  // Renders of the ideas, and nothing left of ideas that are gone.
+  std::set<std::string> idea_dirs;
+  for (const ReportIdea& idea : report.ideas) {
+    const std::vector<std::string> outputs = OutputIdeaFiles(idea);
+    if (outputs.empty()) continue;
+    idea_dirs.insert(idea.idea.id);
+    CAMROLL_RETURN_IF_ERROR(EnsureDirectory(out_dir / "ideas" / idea.idea.id));
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      CAMROLL_RETURN_IF_ERROR(LinkOrCopy(data_dir / idea.rendered[i], out_dir / outputs[i]));
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir / "ideas", ec)) {
+    if (!idea_dirs.count(entry.path().filename().string()))
+      std::filesystem::remove_all(entry.path(), ec);
   }
   CAMROLL_RETURN_IF_ERROR(
       WriteFileAtomic(out_dir / "manifest.json", ManifestJson(report).dump(2) + "\n"));

@@ -11,21 +11,34 @@
 #include "analyze/asset_facts.h"
 #include "core/result.h"
 #include "ideas/events.h"
+#include "ideas/ideas.h"
 
 namespace camroll {
+
+// An idea and the files made for it, relative to the data folder (renders/…; empty when not
+// rendered). The report links them into the output folder as ideas/<idea id>/<file name>.
+struct ReportIdea {
+  Idea idea;
+  std::vector<std::string> rendered;
+};
+
+// The output-relative files of a rendered idea: ideas/<id>/story.jpg, ...
+std::vector<std::string> OutputIdeaFiles(const ReportIdea& idea);
 
 struct RollReport {
   std::string roll;                // the roll folder, as given
   std::vector<AssetFacts> assets;  // every file, failed ones included
   EventsResult events;             // indices into assets
+  std::vector<ReportIdea> ideas;   // best first
   std::string generated_at;        // ISO 8601 UTC
 };
 
 // manifest.json's content. Schema: docs/manifest.md.
 nlohmann::json ManifestJson(const RollReport& report);
 
-// Writes manifest.json, index.html and thumbs/ into out_dir (created if needed). Thumbnails are
-// hard-linked from data_dir where possible. Files are replaced atomically.
+// Writes manifest.json, index.html, thumbs/ and ideas/ into out_dir (created if needed).
+// Thumbnails and renders are hard-linked from data_dir where possible; what is no longer part
+// of the report is removed. Files are replaced atomically.
 Status WriteReport(const RollReport& report, const std::filesystem::path& data_dir,
                    const std::filesystem::path& out_dir);
 

@@ -1,0 +1,52 @@
+// The studio makes an idea's files: collages (story and square JPEGs), recap videos (MP4),
+// restyles and enhancements (before and after JPEGs), themed frames (JPEG). Renders are
+// cached in the data folder under a key of everything that shapes them (renderer version,
+// idea, photos' bytes, seed), so that making an idea again costs nothing and the same inputs
+// and seed always give the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analyze/asset_facts.h"
+#include "core/result.h"
+#include "ideas/ideas.h"
+#include "render/theme_frame.h"
+
+namespace camroll {
+
+// Bump when a renderer's output changes, so cached renders are made again.
+inline constexpr int kStudioVersion = 1;
+
+struct StudioContext {
+  std::filesystem::path data_dir;   // thumbs/ (previews) and renders/ (the cache)
+  std::filesystem::path roll_root;  // the originals; when one is missing its preview is used
+  const std::vector<AssetFacts>* assets = nullptr;
+};
+
+struct RenderedIdea {
+  std::vector<std::string> files;  // relative to the data folder: renders/<key>/story.jpg, ...
+  bool cached = false;             // already made earlier
+};
+
+// The files an idea type makes, in order: collage → story.jpg, square.jpg; recap → recap.mp4;
+// restyle → before.jpg, after.jpg; enhance → before.jpg, after.jpg, compare.jpg; theme →
+// theme.jpg.
+std::vector<std::string> IdeaFileNames(IdeaType type);
+
+// The key of an idea's render: a hex digest of everything that shapes its files.
+std::string RenderKey(const Idea& idea, const StudioContext& context, uint64_t seed);
+
+Result<RenderedIdea> RenderIdea(const Idea& idea, const StudioContext& context, uint64_t seed);
+
+// The colour classes of every photo of a roll, from its 256-px thumbnail (none for files that
+// failed or have no thumbnail): what the theme rules read.
+std::vector<ColourStats> MeasureRollColours(const std::vector<AssetFacts>& assets,
+                                            const std::filesystem::path& data_dir);
+
+// The look of each theme: ground, frame, decorations and colour grade.
+ThemeStyle StyleForTheme(Theme theme);
+
+}  // namespace camroll
