@@ -173,10 +173,11 @@ class Generator {
         case Theme::kGoldenHour:
           wanted = {"watercolour", "film"};
           break;
+        // Party photos are photos of people: cartoon keeps faces readable, pop art is busier.
         case Theme::kNightOut:
         case Theme::kNewYear:
         case Theme::kHalloween:
-          wanted = {"pop-art", "cartoon"};
+          wanted = {"cartoon", "pop-art"};
           break;
         case Theme::kCityTrip:
           wanted = {"pencil-sketch", "watercolour"};
@@ -189,11 +190,12 @@ class Generator {
       }
     }
     if (const ColourStats* c = Colours(photo)) {
-      if (c->green >= 0.3) wanted.push_back("oil-paint");
+      if (c->green >= 0.3 || (c->green >= 0.2 && c->dark >= 0.3)) wanted.push_back("oil-paint");
       if (c->warm >= 0.3) wanted.push_back("watercolour");
-      if (c->dark >= 0.4) wanted.push_back("pop-art");
-      if (c->sea_sky >= 0.4) wanted.push_back("film");
+      if (c->sea_sky >= 0.4 || c->dark >= 0.4) wanted.push_back("film");  // moody light
     }
+    // Bold, colourful subjects take pop art's flat inks best.
+    if (assets_[photo].quality.colourfulness >= 45) wanted.push_back("pop-art");
     for (const char* look :
          {"cartoon", "pencil-sketch", "oil-paint", "watercolour", "pop-art", "film"}) {
       wanted.push_back(look);
@@ -345,7 +347,7 @@ class Generator {
                            idea.members.size(), candidates.size(), days.size());
     idea.evidence = {
         {"period", fmt::format("{} photos on {} days", candidates.size(), days.size())},
-        {"choice", "at most two photos per event, no near-duplicates"}};
+        {"choice", "the best photos, spread over the period's events, no near-duplicates"}};
     Add(idea);
   }
 
@@ -433,17 +435,21 @@ class Generator {
           c.reason = std::move(reason);
         }
       };
-      if (q.brightness < 0.3)
+      // Very dark photos are night skies and fireworks more often than mistakes: left alone.
+      if (q.brightness < 0.3 && q.brightness >= 0.12) {
         consider((0.3 - q.brightness) * 3,
                  fmt::format("it is dark (mean brightness {:.2f})", q.brightness));
+      }
       if (q.brightness > 0.72)
         consider((q.brightness - 0.72) * 3,
                  fmt::format("it is washed out (mean brightness {:.2f})", q.brightness));
       if (q.contrast < 0.12)
         consider((0.12 - q.contrast) * 6, fmt::format("it is flat (contrast {:.2f})", q.contrast));
-      if (q.colourfulness < 10 && q.contrast >= 0.12)
+      // Muted, not monochrome: a black-and-white photo is a choice, not a fault.
+      if (q.colourfulness < 10 && q.colourfulness >= 2 && q.contrast >= 0.12) {
         consider((10 - q.colourfulness) / 20,
                  fmt::format("its colours are muted (colourfulness {:.0f})", q.colourfulness));
+      }
       if (c.need > 0.15) candidates.push_back(std::move(c));
     }
     std::stable_sort(candidates.begin(), candidates.end(),

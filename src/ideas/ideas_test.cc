@@ -61,7 +61,10 @@ class RollFixture : public ::testing::Test {
     sunset_ = sunset;
     Add("2026-08-15T16:00:00+01:00", kPorto, "Porto", 0.5, MediaKind::kVideo);
     const size_t dark = Add("2026-08-20T12:00:00+01:00", kLisbon, "Lisbon");
-    assets_[dark].quality.brightness = 0.12;
+    assets_[dark].quality.brightness = 0.16;
+    // A night sky and a black-and-white photo: dark and grey by choice, never "enhanced".
+    assets_[Add("2026-08-21T23:00:00+01:00", kLisbon, "Lisbon")].quality.brightness = 0.05;
+    assets_[Add("2026-08-22T12:00:00+01:00", kLisbon, "Lisbon")].quality.colourfulness = 0.5;
   }
 
   std::vector<Idea> Generate(std::vector<Feedback> feedback = {}) {
@@ -112,13 +115,16 @@ TEST_F(RollFixture, ProposesEveryKindOfIdeaWithItsReasons) {
     }
   }
   EXPECT_TRUE(themes.count("night-out"));
-  // The dark photo is the one to enhance.
-  bool enhance_dark = false;
+  // The dark photo is the one to enhance; the night sky and the monochrome photo are not.
+  std::vector<double> enhanced_brightness;
   for (const Idea& idea : ideas) {
-    if (idea.type == IdeaType::kEnhance)
-      enhance_dark |= assets_[idea.members[0]].quality.brightness < 0.2;
+    if (idea.type != IdeaType::kEnhance) continue;
+    const QualityMeasures& q = assets_[idea.members[0]].quality;
+    enhanced_brightness.push_back(q.brightness);
+    EXPECT_GE(q.brightness, 0.1) << "a night sky is not a mistake";
+    EXPECT_GE(q.colourfulness, 2) << "black and white is not a mistake";
   }
-  EXPECT_TRUE(enhance_dark);
+  EXPECT_EQ(enhanced_brightness, std::vector<double>{0.16});
   // Summer has enough photos on enough days for a season collage.
   bool summer = false;
   for (const Idea& idea : ideas) summer |= idea.source == "season:2026-summer";
