@@ -8,6 +8,7 @@
 #include <string>
 
 #include "media/codec_util.h"
+#include "media/metadata.h"
 #include "media/vips_util.h"
 
 namespace camroll {
@@ -88,6 +89,19 @@ Result<RgbImage> DecodeImageScaled(std::span<const uint8_t> bytes, Format format
     // CMYK and other colour spaces turbojpeg cannot turn into RGB: libvips can.
   }
   return DecodeWithVips(bytes, format, long_edge, options);
+}
+
+Result<RgbImage> DecodeImageUpright(std::span<const uint8_t> bytes, int long_edge,
+                                    const DecodeOptions& options) {
+  const Format format = SniffFormat(bytes.first(std::min<size_t>(bytes.size(), 64)));
+  if (!IsSupported(format) || IsVideo(format)) {
+    return Fail(ErrorCode::kUnsupported,
+                fmt::format("not a still image camroll decodes ({})", FormatName(format)));
+  }
+  CAMROLL_ASSIGN_OR_RETURN(RgbImage image, DecodeImageScaled(bytes, format, long_edge, options));
+  // HEIF decoders turn the image themselves and their metadata says 1.
+  auto md = ReadImageMetadata(bytes, format);
+  return ApplyOrientation(std::move(image), md ? md->orientation : 1);
 }
 
 }  // namespace camroll

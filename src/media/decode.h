@@ -32,6 +32,14 @@ struct DecodeOptions {
 Result<RgbImage> DecodeImageScaled(std::span<const uint8_t> bytes, Format format, int long_edge,
                                    const DecodeOptions& options);
 
+// Decodes a still image (its format sniffed from the bytes) to at most `long_edge` on its long
+// side and turns it upright by its EXIF orientation: the picture as people see it, which is what
+// face detection and anything else that looks at content needs. Metadata that cannot be read
+// counts as orientation 1. Fails like DecodeImageScaled, and with kUnsupported for videos and
+// formats camroll does not decode.
+Result<RgbImage> DecodeImageUpright(std::span<const uint8_t> bytes, int long_edge,
+                                    const DecodeOptions& options);
+
 // One representative frame (about a third into the first seconds) of a video, scaled to at most
 // `long_edge`, as coded: apply the metadata's orientation to show it upright.
 Result<RgbImage> DecodeVideoFrame(const std::filesystem::path& path, int long_edge,

@@ -123,5 +123,25 @@ TEST(DecodeImageScaled, RejectsEmptyInput) {
   EXPECT_EQ(img.error().code(), ErrorCode::kInvalidInput);
 }
 
+TEST(DecodeImageUpright, TurnsAnImageByItsExifOrientation) {
+  const RgbImage card = testing::TestCard(240, 160);
+  // Stored turned a quarter to the left; orientation 6 says to turn it back to the right.
+  const RgbImage stored = ApplyOrientation(card, 8);
+  ASSERT_EQ(stored.width, 160);
+  auto img = DecodeImageUpright(testing::JpegWithExif(stored, {{"Exif.Image.Orientation", "6"}}),
+                                1000, DecodeOptions{});
+  ASSERT_TRUE(img) << img.error().ToString();
+  ASSERT_EQ(img->width, 240);
+  ASSERT_EQ(img->height, 160);
+  EXPECT_LT(testing::MeanAbsDiff(*img, card), 4.0);
+}
+
+TEST(DecodeImageUpright, RefusesWhatIsNotAStillImage) {
+  const std::vector<uint8_t> junk(100, 0x42);
+  auto img = DecodeImageUpright(junk, 256, DecodeOptions{});
+  ASSERT_FALSE(img);
+  EXPECT_EQ(img.error().code(), ErrorCode::kUnsupported);
+}
+
 }  // namespace
 }  // namespace camroll
