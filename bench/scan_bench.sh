@@ -4,7 +4,9 @@
 #   - the baseline of a user's script: vipsthumbnail to 256 px and to 1440 px, plus exiftool
 #     for the metadata, the files split across as many processes as threads;
 #   - the machine's JPEG decode limit: libjpeg-turbo decoding the same files at 1/2 scale;
-#   - camroll with its libvips decoder instead of libjpeg-turbo (--decoder vips).
+#   - camroll with its libvips decoder instead of libjpeg-turbo (--decoder vips);
+#   - camroll with the models on (objects, text, sensitive content), and with face grouping too
+#     (--faces): the models are installed into $BUILD/models first.
 # Prints a Markdown table (docs/benchmarks.md keeps the results).
 #
 #   bench/scan_bench.sh [COUNT]      (default 48 photos; BUILD=build/release)
@@ -16,6 +18,7 @@ photos=$build/bench-photos-$count
 
 cmake --preset release >/dev/null
 cmake --build "$build" --target camroll jpeg_decode_limit >/dev/null
+"$build/src/cli/camroll" models install --models "$build/models" >/dev/null
 python3 "$root/bench/make_bench_photos.py" "$photos" --count "$count" >&2
 camroll=$build/src/cli/camroll
 limit_tool=$build/bench/jpeg_decode_limit
@@ -24,8 +27,12 @@ mb=$(du -cm "${files[@]}" | tail -1 | cut -f1)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# A user's catalog already holds the geocoder's index after the first run: build it once.
-mkdir -p "$work/empty" && "$camroll" scan "$work/empty" --data "$work/warm" -q >/dev/null
+# A user's data folder already holds the geocoder's index after the first run: build it once,
+# from a scan of one photo with GPS (the geocoder is only opened when a photo needs a place).
+mkdir -p "$work/one" && cp "${files[0]}" "$work/one/"
+"$camroll" scan "$work/one" --data "$work/warm" --models "$work/no-models" -q >/dev/null 2>&1
+[[ -n $(ls "$work/warm/cache/geo" 2>/dev/null) ]] || { echo "no geocoder cache was made" >&2; exit 1; }
+rm -rf "$work/warm/thumbs"
 
 # run LABEL THREADS CMD...: times CMD, prints a table row.
 run() {
@@ -51,9 +58,10 @@ baseline() {  # THREADS: vipsthumbnail x2 + exiftool over the files, in THREADS 
     exiftool -q -q -json -fast "$@" >/dev/null' "$work/vt"
 }
 
-scan() {  # THREADS DECODER: a first scan into a fresh catalog
+scan() {  # THREADS DECODER MODELS_DIR [FLAGS...]: a first scan into a fresh catalog
   rm -rf "$work/data" && cp -r "$work/warm" "$work/data" && rm -f "$work/data/catalog.db"*
-  "$camroll" scan "$photos" --data "$work/data" --threads "$1" --decoder "$2" -q
+  rm -rf "$work/data/thumbs"
+  "$camroll" scan "$photos" --data "$work/data" --threads "$1" --decoder "$2" --models "$3" -q "${@:4}"
 }
 
 echo "$count photos, 4032x3024, $((mb / count)) MB each on average; $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p'))"
@@ -67,6 +75,9 @@ for t in 1 2; do
   export -f baseline
   export count work
   run "baseline: vipsthumbnail 256 + 1440, exiftool" "$t" bash -c "files=(${files[*]}); $(declare -f baseline); baseline $t"
-  run "camroll scan (libjpeg-turbo planes)" "$t" bash -c "$(declare -f scan); camroll=$camroll photos=$photos work=$work; scan $t turbo"
-  run "camroll scan --decoder vips" "$t" bash -c "$(declare -f scan); camroll=$camroll photos=$photos work=$work; scan $t vips"
+  # Without models (a folder that holds none): the scan alone.
+  run "camroll scan (libjpeg-turbo planes)" "$t" bash -c "$(declare -f scan); camroll=$camroll photos=$photos work=$work; scan $t turbo $work/no-models 2>/dev/null"
+  run "camroll scan --decoder vips" "$t" bash -c "$(declare -f scan); camroll=$camroll photos=$photos work=$work; scan $t vips $work/no-models 2>/dev/null"
+  run "camroll scan, models on (objects, text, sensitive)" "$t" bash -c "$(declare -f scan); camroll=$camroll photos=$photos work=$work; scan $t turbo $build/models"
+  run "camroll scan, models on, --faces" "$t" bash -c "$(declare -f scan); camroll=$camroll photos=$photos work=$work; scan $t turbo $build/models --faces"
 done

@@ -22,9 +22,11 @@ struct CliRun {
   std::string out;
 };
 
-// Runs camroll with arguments (already shell-quoted), capturing stdout.
+// Runs camroll with arguments (already shell-quoted), capturing stdout. The models are this build
+// tree's (the models.install fixture), whatever the user running the tests has installed.
 CliRun Camroll(const std::string& args) {
-  std::string cmd = fmt::format("'{}' {} 2>/dev/null", CAMROLL_EXE, args);
+  std::string cmd = fmt::format("CAMROLL_MODELS_DIR='{}/models' '{}' {} 2>/dev/null",
+                                CAMROLL_BINARY_DIR, CAMROLL_EXE, args);
   CliRun run;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return run;

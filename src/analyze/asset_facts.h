@@ -3,6 +3,8 @@
 //   organize  — time, place, size, camera: to sort the roll into events and trips;
 //   display   — thumbnails: to show the roll;
 //   suggest   — hashes and quality: to pick best shots and rank ideas.
+//   suggest   — also what the models see (objects, text, sensitive content: VisionFacts), when
+//               the models are installed.
 // Faces (purpose face_grouping) are never part of these facts; they need their own consent.
 #pragma once
 
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/vision_facts.h"
 #include "core/civil_time.h"
 #include "geo/place_index.h"
 #include "media/format.h"
@@ -30,6 +33,7 @@ struct Thumbnail {
 };
 
 struct AssetFacts {
+  int64_t catalog_id = 0;  // the catalog's asset id, once stored (0 before)
   // Identity of the file in its roll.
   std::string path;  // relative to the roll root, '/'-separated
   uint64_t size_bytes = 0;
@@ -62,6 +66,8 @@ struct AssetFacts {
   uint64_t dhash = 0;
   uint64_t phash = 0;
   QualityMeasures quality;
+
+  std::optional<VisionFacts> vision;  // absent until the models have looked at the file
 
   // display
   std::vector<Thumbnail> thumbnails;

@@ -140,7 +140,12 @@ const std::vector<PurposeTable>& DerivedTables() {
       {"asset_metadata", "organize"},    {"asset_places", "organize"},
       {"asset_signals", "suggest"},      {"asset_thumbnails", "display"},
       {"asset_warnings", "diagnostics"}, {"events", "suggest"},
-      {"event_members", "suggest"},
+      {"event_members", "suggest"},      {"ideas", "suggest"},
+      {"idea_feedback", "suggest"},      {"asset_vision", "suggest"},
+      {"asset_objects", "suggest"},      {"asset_face_scans", "face_grouping"},
+      {"faces", "face_grouping"},        {"face_rejections", "face_grouping"},
+      {"people", "face_grouping"},       {"people_merges", "face_grouping"},
+      {"people_apart", "face_grouping"},
   };
   return kTables;
 }
@@ -149,7 +154,9 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::filesystem::path& file
   CAMROLL_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(file));
   CAMROLL_RETURN_IF_ERROR(
       db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-              "PRAGMA foreign_keys=ON;"));
+              "PRAGMA foreign_keys=ON; "
+              // Deleted rows are overwritten, not left in free pages: a purge leaves nothing.
+              "PRAGMA secure_delete=ON;"));
   std::unique_ptr<Catalog> catalog(new Catalog(std::move(db)));
   CAMROLL_RETURN_IF_ERROR(catalog->Migrate());
   return catalog;
@@ -194,6 +201,59 @@ CREATE TABLE idea_feedback(
   action TEXT NOT NULL CHECK(action IN ('accepted', 'dismissed')),
   at INTEGER NOT NULL);
 CREATE INDEX idea_feedback_by_roll ON idea_feedback(roll_id);
+)sql"));
+  }
+  if (version < 4) {
+    // What the models see, faces and people (see understanding.cc), and the owner's settings.
+    CAMROLL_RETURN_IF_ERROR(db_.Exec(R"sql(
+CREATE TABLE asset_vision(
+  asset_id INTEGER PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL DEFAULT 'suggest',
+  created_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  models TEXT NOT NULL,
+  text_coverage REAL NOT NULL, text_lines INTEGER NOT NULL, document INTEGER NOT NULL,
+  sensitive_score REAL NOT NULL, sensitive INTEGER NOT NULL);
+CREATE TABLE asset_objects(
+  asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL DEFAULT 'suggest',
+  label TEXT NOT NULL, score REAL NOT NULL,
+  x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL);
+CREATE INDEX asset_objects_by_asset ON asset_objects(asset_id);
+CREATE TABLE asset_face_scans(
+  asset_id INTEGER PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL DEFAULT 'face_grouping',
+  created_at INTEGER NOT NULL,
+  version INTEGER NOT NULL);
+CREATE TABLE people(
+  id INTEGER PRIMARY KEY,
+  purpose TEXT NOT NULL DEFAULT 'face_grouping',
+  name TEXT NOT NULL DEFAULT '', hidden INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE faces(
+  id INTEGER PRIMARY KEY,
+  asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL DEFAULT 'face_grouping',
+  created_at INTEGER NOT NULL,
+  x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
+  score REAL NOT NULL, quality REAL NOT NULL, size_px INTEGER NOT NULL,
+  embedding BLOB NOT NULL,  -- float32 little-endian
+  person_id INTEGER REFERENCES people(id) ON DELETE SET NULL);
+CREATE INDEX faces_by_asset ON faces(asset_id);
+CREATE TABLE face_rejections(
+  face_id INTEGER NOT NULL REFERENCES faces(id) ON DELETE CASCADE,
+  person_id INTEGER NOT NULL,
+  purpose TEXT NOT NULL DEFAULT 'face_grouping',
+  PRIMARY KEY(face_id, person_id));
+CREATE TABLE people_merges(
+  position INTEGER PRIMARY KEY,
+  purpose TEXT NOT NULL DEFAULT 'face_grouping',
+  state TEXT NOT NULL);  -- JSON of a MergeState
+CREATE TABLE people_apart(
+  a INTEGER NOT NULL, b INTEGER NOT NULL,
+  purpose TEXT NOT NULL DEFAULT 'face_grouping',
+  PRIMARY KEY(a, b));
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY, value TEXT NOT NULL, changed_at INTEGER NOT NULL);
 )sql"));
   }
   if (version < kSchemaVersion) {
@@ -414,6 +474,7 @@ Result<std::vector<AssetFacts>> Catalog::LoadWhere(const std::string& where,
     AssetFacts f;
     int c = 0;
     const int64_t id = st.Int(c++);
+    f.catalog_id = id;
     f.path = st.Text(c++);
     f.size_bytes = static_cast<uint64_t>(st.Int(c++));
     f.mtime_ns = st.Int(c++);
@@ -476,7 +537,35 @@ Result<std::vector<AssetFacts>> Catalog::LoadWhere(const std::string& where,
           "ORDER BY size"));
   CAMROLL_ASSIGN_OR_RETURN(
       auto wa, db_.Prepare("SELECT message FROM asset_warnings WHERE asset_id = ? ORDER BY rowid"));
+  CAMROLL_ASSIGN_OR_RETURN(auto vi, db_.Prepare("SELECT text_coverage, text_lines, document, "
+                                                "sensitive_score, sensitive FROM asset_vision "
+                                                "WHERE asset_id = ?"));
+  CAMROLL_ASSIGN_OR_RETURN(auto ob,
+                           db_.Prepare("SELECT label, score, x, y, w, h FROM asset_objects "
+                                       "WHERE asset_id = ? ORDER BY score DESC, rowid"));
   for (const auto& [id, index] : by_id) {
+    vi.Bind(1, id);
+    CAMROLL_ASSIGN_OR_RETURN(bool has_vision, vi.Step());
+    if (has_vision) {
+      VisionFacts v;
+      v.text_coverage = static_cast<float>(vi.Real(0));
+      v.text_lines = static_cast<int>(vi.Int(1));
+      v.document = vi.Int(2) != 0;
+      v.sensitive_score = static_cast<float>(vi.Real(3));
+      v.sensitive = vi.Int(4) != 0;
+      ob.Bind(1, id);
+      for (;;) {
+        CAMROLL_ASSIGN_OR_RETURN(bool row, ob.Step());
+        if (!row) break;
+        v.objects.push_back(
+            {ob.Text(0), static_cast<float>(ob.Real(1)),
+             NormBox{static_cast<float>(ob.Real(2)), static_cast<float>(ob.Real(3)),
+                     static_cast<float>(ob.Real(4)), static_cast<float>(ob.Real(5))}});
+      }
+      ob.Reset();
+      out[index].vision = std::move(v);
+    }
+    vi.Reset();
     th.Bind(1, id);
     for (;;) {
       CAMROLL_ASSIGN_OR_RETURN(bool row, th.Step());

@@ -3,7 +3,8 @@
 // One row per file (`assets`) and, beside it, the facts derived from the file in tables that
 // each record the purpose the facts serve and when they were made (asset_metadata and
 // asset_places: "organize"; asset_signals and events: "suggest"; asset_thumbnails: "display";
-// asset_warnings: "diagnostics"). Deleting an asset deletes everything derived from it
+// asset_warnings: "diagnostics"; asset_vision and asset_objects: "suggest"; faces, people and
+// their history: "face_grouping"). Deleting an asset deletes everything derived from it
 // (foreign keys with ON DELETE CASCADE). Not thread-safe: the scan writes from one thread.
 #pragma once
 
@@ -20,6 +21,7 @@
 #include "core/result.h"
 #include "ideas/events.h"
 #include "ideas/ideas.h"
+#include "people/people.h"
 
 namespace camroll {
 
@@ -52,9 +54,18 @@ struct PurposeTable {
 // Every table of derived facts and its purpose: what transparency views list and purges clear.
 const std::vector<PurposeTable>& DerivedTables();
 
+// A file the models have not looked at yet (or not with the current version).
+struct VisionTodo {
+  int64_t asset_id = 0;
+  std::string path;
+  std::string preview;  // the upright preview thumbnail, relative to the data dir
+  bool vision = false;  // objects, text and sensitive content are due
+  bool faces = false;   // faces are due (face grouping on)
+};
+
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens or creates the catalog file (WAL mode), migrating older schemas.
   static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file);
@@ -102,6 +113,33 @@ class Catalog {
   Status RecordFeedback(int64_t roll_id, const StoredIdea& idea, bool accepted, int64_t now);
   Result<std::vector<Feedback>> LoadFeedback(int64_t roll_id);
   Result<std::optional<std::string>> RollRoot(int64_t roll_id);
+
+  // ---- what the models see (understanding.cc) ----
+  // Files of the roll (analysed, with a preview) whose vision facts are older than
+  // `vision_version`, or, when `faces_version` > 0, whose faces are older than it.
+  Result<std::vector<VisionTodo>> FindVisionTodo(int64_t roll_id, int vision_version,
+                                                 int faces_version);
+  Status PutVision(int64_t asset_id, const VisionFacts& facts, int version,
+                   const std::string& models, int64_t now);
+  // Replaces the asset's faces; returns their new ids, in order.
+  Result<std::vector<int64_t>> PutFaces(int64_t asset_id, const std::vector<FaceFact>& faces,
+                                        int version, int64_t now);
+  // Every face of the roll with its file path, embeddings included, ordered by face id.
+  Result<std::vector<std::pair<std::string, FaceFact>>> LoadFaces(int64_t roll_id);
+  // People, faces (with their person and rejections), merges and splits, as one state.
+  Result<PeopleState> LoadPeople();
+  // Writes people, merges and splits and every face's person (faces themselves are PutFaces').
+  Status SavePeople(const PeopleState& state);
+  // Withdrawn face-grouping consent: deletes every face, embedding, person, name, merge and
+  // scan record, so that nothing face-derived remains. Returns the number of faces deleted.
+  Result<int64_t> PurgeFaceGrouping();
+  // Copies the write-ahead log into the database and truncates it (after a purge: deleted rows
+  // must not linger in the log either).
+  Status Checkpoint();
+
+  // ---- settings (the owner's switches in on-device mode) ----
+  Result<std::optional<std::string>> Setting(const std::string& key);
+  Status SetSetting(const std::string& key, const std::string& value, int64_t now);
 
   Result<sqlite::Transaction> Begin() { return sqlite::Transaction::Begin(db_); }
   sqlite::Database& db() { return db_; }

@@ -99,6 +99,18 @@ TEST(Catalog, RemovingAnAssetRemovesEverythingDerivedFromIt) {
   ASSERT_TRUE(catalog->PutAsset(roll, Photo("a.jpg", std::string(64, 'a')), 1, 1));
   ASSERT_TRUE(catalog->PutAsset(roll, Photo("copy-of-a.jpg", std::string(64, 'a')), 1, 1));
   ASSERT_TRUE(catalog->PutAsset(roll, Photo("b.jpg", std::string(64, 'b')), 1, 1));
+  // What the models saw in each, and a face in each.
+  auto states = catalog->FileStates(roll);
+  ASSERT_TRUE(states);
+  for (const auto& [path, state] : *states) {
+    VisionFacts v;
+    v.objects.push_back({"dog", 0.9f, {0.1f, 0.1f, 0.5f, 0.5f}});
+    ASSERT_TRUE(catalog->PutVision(state.asset_id, v, 1, "test", 1));
+    FaceFact face;
+    face.embedding = {1, 0, 0};
+    face.size_px = 80;
+    ASSERT_TRUE(catalog->PutFaces(state.asset_id, {face}, 1, 1));
+  }
   auto unused = catalog->RemoveAssets(roll, {"a.jpg", "b.jpg"});
   ASSERT_TRUE(unused);
   // a's bytes live on in copy-of-a.jpg; b's are gone.
@@ -113,6 +125,10 @@ TEST(Catalog, RemovingAnAssetRemovesEverythingDerivedFromIt) {
                                                                   : 1;
     EXPECT_EQ(st->Int(0), expected) << t.table;
   }
+  auto faces = catalog->db().Prepare("SELECT count(*) FROM faces");
+  ASSERT_TRUE(faces);
+  ASSERT_TRUE(*faces->Step());
+  EXPECT_EQ(faces->Int(0), 1);
 }
 
 TEST(Catalog, FindsAnAnalysisByContentHash) {
@@ -212,7 +228,10 @@ TEST(Catalog, MigratesAVersion1Catalog) {
     // Back to version 1: asset_signals had no colourfulness column.
     ASSERT_TRUE(catalog->db().Exec(
         "ALTER TABLE asset_signals DROP COLUMN colourfulness; DROP TABLE idea_feedback; "
-        "DROP TABLE ideas; UPDATE schema_info SET version = 1"));
+        "DROP TABLE ideas; DROP TABLE asset_vision; DROP TABLE asset_objects; "
+        "DROP TABLE asset_face_scans; DROP TABLE face_rejections; DROP TABLE faces; "
+        "DROP TABLE people; DROP TABLE people_merges; DROP TABLE people_apart; "
+        "DROP TABLE settings; UPDATE schema_info SET version = 1"));
   }
   auto catalog = Catalog::Open(dir / "c.db");
   ASSERT_TRUE(catalog) << catalog.error().ToString();

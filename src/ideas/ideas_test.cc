@@ -131,6 +131,44 @@ TEST_F(RollFixture, ProposesEveryKindOfIdeaWithItsReasons) {
   EXPECT_TRUE(summer);
 }
 
+bool IsPortrait(const Idea& idea) {
+  return idea.type == IdeaType::kRestyle &&
+         (idea.variant == "background-blur" || idea.variant == "colour-splash");
+}
+
+TEST_F(RollFixture, OffersPortraitsOnlyWhereAPersonStandsOut) {
+  MakeRoll();
+  for (const Idea& idea : Generate()) EXPECT_FALSE(IsPortrait(idea)) << "no models, no portraits";
+
+  // In Porto: a person filling 30% of a photo, one far away (4%), a face close-up (95%), and a
+  // better photo of a person that the text detector saw to be a document.
+  auto person = [&](size_t i, float w, float h, bool document = false) {
+    VisionFacts v;
+    v.objects.push_back({"person", 0.8f, NormBox{0.1f, 0.1f, w, h}});
+    v.document = document;
+    assets_[i].vision = v;
+  };
+  std::vector<size_t> porto;
+  for (size_t i = 0; i < assets_.size(); ++i) {
+    if (assets_[i].place && assets_[i].place->city == "Porto" &&
+        assets_[i].kind == MediaKind::kPhoto)
+      porto.push_back(i);
+  }
+  ASSERT_GE(porto.size(), 4u);
+  person(porto[0], 0.5f, 0.6f);
+  person(porto[1], 0.2f, 0.2f);
+  person(porto[2], 0.98f, 0.97f);
+  person(porto[3], 0.6f, 0.7f, /*document=*/true);
+  assets_[porto[2]].quality.score = assets_[porto[3]].quality.score = 0.9;
+  std::vector<Idea> portraits;
+  for (const Idea& idea : Generate()) {
+    if (IsPortrait(idea)) portraits.push_back(idea);
+  }
+  ASSERT_EQ(portraits.size(), 1u);
+  EXPECT_EQ(portraits[0].members, std::vector<size_t>{porto[0]});
+  EXPECT_EQ(portraits[0].evidence.front().detail, "a person fills 30% of the photo");
+}
+
 TEST_F(RollFixture, KeepsIdsStableAndRanksTheMixFirst) {
   MakeRoll();
   auto a = Generate();

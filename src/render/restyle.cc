@@ -1150,6 +1150,14 @@ std::string_view PortraitEffectName(PortraitEffect effect) {
   return "unknown";
 }
 
+std::optional<PortraitEffect> PortraitEffectFromName(std::string_view name) {
+  for (PortraitEffect effect : {PortraitEffect::kBackgroundBlur, PortraitEffect::kColourSplash,
+                                PortraitEffect::kBackgroundSwap}) {
+    if (PortraitEffectName(effect) == name) return effect;
+  }
+  return std::nullopt;
+}
+
 Result<RgbImage> ApplyPortraitEffect(const RgbImage& photo, const GrayImage& person_mask,
                                      PortraitEffect effect, const RgbImage* background) {
   CAMROLL_RETURN_IF_ERROR(CheckRgb(photo, "photo"));

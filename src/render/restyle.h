@@ -46,6 +46,8 @@ enum class PortraitEffect { kBackgroundBlur, kColourSplash, kBackgroundSwap };
 
 // "background-blur", "colour-splash", "background-swap".
 std::string_view PortraitEffectName(PortraitEffect effect);
+// The effect of that name, or nullopt.
+std::optional<PortraitEffect> PortraitEffectFromName(std::string_view name);
 
 // Applies `effect` to the background of a portrait, at the photo's own size.
 // person_mask: 8-bit, 255 = person, 0 = background, values between are a soft edge; any size (it

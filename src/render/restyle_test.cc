@@ -151,6 +151,14 @@ TEST(LookNames, RoundTripAndDescribeEveryLook) {
   EXPECT_EQ(PortraitEffectName(PortraitEffect::kColourSplash), "colour-splash");
 }
 
+TEST(PortraitEffect, NamesRoundTrip) {
+  for (PortraitEffect e : {PortraitEffect::kBackgroundBlur, PortraitEffect::kColourSplash,
+                           PortraitEffect::kBackgroundSwap}) {
+    EXPECT_EQ(PortraitEffectFromName(PortraitEffectName(e)), e);
+  }
+  EXPECT_FALSE(PortraitEffectFromName("watercolour"));
+}
+
 TEST(ApplyLook, KeepsTheSizeOfASmallPhotoForEveryLook) {
   for (Look look : AllLooks()) {
     auto out = ApplyLook(Card(), look, 1);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -26,6 +27,13 @@ std::string PlaceLabel(const std::string& locality, const std::string& country) 
 
 json TimeJson(const std::optional<LocalTime>& t) {
   return t ? json(FormatIso8601(*t)) : json(nullptr);
+}
+
+double Round3(double v) { return std::round(v * 1000) / 1000; }
+
+// [x, y, w, h] as fractions of the upright image.
+json BoxJson(const NormBox& b) {
+  return json::array({Round3(b.x), Round3(b.y), Round3(b.w), Round3(b.h)});
 }
 
 json QualityJson(const QualityMeasures& q) {
@@ -158,6 +166,20 @@ json ManifestJson(const RollReport& report) {
                {"distance_km", a.place->distance_km}};
     }
     auto event = event_of.find(i);
+    json seen = nullptr;
+    if (a.vision) {
+      json objects = json::array();
+      for (const ObjectFact& o : a.vision->objects) {
+        objects.push_back(
+            {{"label", o.label}, {"score", Round3(o.score)}, {"box", BoxJson(o.box)}});
+      }
+      seen = {{"objects", objects},
+              {"text",
+               {{"coverage", Round3(a.vision->text_coverage)},
+                {"lines", a.vision->text_lines},
+                {"document", a.vision->document}}},
+              {"sensitive", a.vision->sensitive}};
+    }
     items.push_back({
         {"file", a.path},
         {"sha256", a.content_hash},
@@ -180,6 +202,7 @@ json ManifestJson(const RollReport& report) {
         {"thumbnail", OutputThumbnail(a, kThumb)},
         {"preview", OutputThumbnail(a, kPreview)},
         {"event", event == event_of.end() ? json(nullptr) : json(event->second)},
+        {"seen", seen},
         {"warnings", a.warnings},
     });
   }
@@ -217,6 +240,17 @@ json ManifestJson(const RollReport& report) {
                      {"members", members},
                      {"files", OutputIdeaFiles(r)}});
   }
+  json people = json::array();
+  for (const ReportPerson& p : report.people) {
+    json faces = json::array();
+    for (const ReportFace& f : p.faces) {
+      faces.push_back({{"file", assets[f.asset].path}, {"box", BoxJson(f.box)}});
+    }
+    json person = {{"id", p.id}, {"faces", faces}};
+    if (!p.name.empty()) person["name"] = p.name;
+    if (p.hidden) person["hidden"] = true;
+    people.push_back(std::move(person));
+  }
   return {
       {"generator", "camroll"},
       {"generated_at", report.generated_at},
@@ -233,6 +267,9 @@ json ManifestJson(const RollReport& report) {
         {"trips", trips},
         {"ideas", report.ideas.size()},
         {"idea_types", idea_types}}},
+      {"models", report.models},
+      {"face_grouping", report.face_grouping ? "on" : "off"},
+      {"people", people},
       {"ideas", ideas},
       {"events", events},
       {"everyday", loose},
@@ -347,6 +384,12 @@ main { max-width:1200px; margin:auto; padding:8px 24px 40px; }
 .pill { display:inline-block; font-size:12px; font-weight:600; padding:2px 8px; border-radius:999px; margin-left:8px; vertical-align:middle; }
 .pill.trip { background:var(--trip); color:#fff; }
 .pill.count { background:rgba(255,255,255,.22); color:#fff; }
+.people { display:flex; flex-wrap:wrap; gap:16px; }
+.person { background:#fff; border-radius:12px; padding:10px; box-shadow:0 1px 3px rgba(0,0,0,.12); }
+.person .faces { display:grid; grid-template-columns:repeat(4, 56px); gap:4px; }
+.face { width:56px; height:56px; border-radius:50%; background-repeat:no-repeat; display:block; }
+.person .name { margin-top:8px; font-weight:600; }
+.person .pill.count { background:#eee; color:#333; }
 .grid { display:grid; grid-template-columns:repeat(auto-fill,minmax(140px,1fr)); gap:6px; padding:12px; }
 .tile { position:relative; display:block; aspect-ratio:1; overflow:hidden; border-radius:8px; background:#ddd; }
 .tile img { width:100%; height:100%; object-fit:cover; display:block; }
@@ -380,6 +423,38 @@ footer { color:var(--muted); font-size:13px; max-width:1200px; margin:auto; padd
 @media (max-width:600px) { .cover { height:200px; } .grid { grid-template-columns:repeat(3,1fr); } header,main,footer { padding-left:12px; padding-right:12px; } }
 )css";
 
+// A face cut out of its preview by CSS alone: the box fills the element.
+std::string FaceCrop(const AssetFacts& a, const NormBox& b) {
+  auto pos = [](float at, float size) { return size >= 0.999f ? 0.0f : at / (1 - size) * 100; };
+  float w = std::max(b.w, 0.01f), h = std::max(b.h, 0.01f);
+  return fmt::format(
+      "<span class=\"face\" title=\"{}\" style=\"background-image:url('{}');"
+      "background-size:{:.1f}% {:.1f}%;background-position:{:.1f}% {:.1f}%\"></span>",
+      HtmlEscape(a.path), HtmlEscape(OutputThumbnail(a, kPreview)), 100 / w, 100 / h, pos(b.x, w),
+      pos(b.y, h));
+}
+
+std::string PeopleSection(const RollReport& report) {
+  std::string html =
+      "<section id=\"people\"><h2 class=\"plain\">People</h2><p class=\"sub\">Faces grouped "
+      "on this machine because face grouping is on. Name, merge, split or hide people with "
+      "<code>camroll people</code>; <code>camroll suggest --no-faces</code> deletes them all."
+      "</p><div class=\"people\">";
+  for (const ReportPerson& p : report.people) {
+    if (p.hidden) continue;
+    std::string name = p.name.empty() ? fmt::format("Person {}", p.id) : p.name;
+    html += fmt::format("<div class=\"person\"><div class=\"faces\">");
+    for (size_t k = 0; k < p.faces.size() && k < 8; ++k) {
+      html += FaceCrop(report.assets[p.faces[k].asset], p.faces[k].box);
+    }
+    html += fmt::format(
+        "</div><div class=\"name\">{} <span class=\"pill count\">{} {}</span>"
+        "</div></div>",
+        HtmlEscape(name), p.faces.size(), p.faces.size() == 1 ? "photo" : "photos");
+  }
+  return html + "</div></section>";
+}
+
 std::string IndexHtml(const RollReport& report) {
   const auto& assets = report.assets;
   const auto& ev = report.events;
@@ -407,6 +482,7 @@ std::string IndexHtml(const RollReport& report) {
     for (const ReportIdea& r : report.ideas) html += IdeaCard(report, r);
     html += "</div></section>";
   }
+  if (report.face_grouping && !report.people.empty()) html += PeopleSection(report);
 
   // Newest first, as people scroll a roll.
   for (auto it = ev.events.rbegin(); it != ev.events.rend(); ++it) {

@@ -25,12 +25,28 @@ struct ReportIdea {
 // The output-relative files of a rendered idea: ideas/<id>/story.jpg, ...
 std::vector<std::string> OutputIdeaFiles(const ReportIdea& idea);
 
+// A person of face grouping and where their faces are.
+struct ReportFace {
+  size_t asset = 0;  // index into RollReport::assets
+  NormBox box;
+};
+struct ReportPerson {
+  int64_t id = 0;
+  std::string name;  // empty: unnamed
+  bool hidden = false;
+  std::vector<ReportFace> faces;
+};
+
 struct RollReport {
   std::string roll;                // the roll folder, as given
   std::vector<AssetFacts> assets;  // every file, failed ones included
   EventsResult events;             // indices into assets
   std::vector<ReportIdea> ideas;   // best first
   std::string generated_at;        // ISO 8601 UTC
+  // What the models could do this run: "on" when installed, else "not installed".
+  std::string models = "not installed";
+  bool face_grouping = false;        // the owner's switch
+  std::vector<ReportPerson> people;  // only with face grouping on; most faces first
 };
 
 // manifest.json's content. Schema: docs/manifest.md.

@@ -56,6 +56,29 @@ uint64_t IdeaSeed(const Idea& idea, uint64_t seed) {
   return v;
 }
 
+}  // namespace
+
+std::vector<Box> SubjectBoxes(const StudioContext& ctx, size_t index) {
+  std::vector<Box> boxes;
+  if (ctx.faces != nullptr) {
+    if (auto it = ctx.faces->find(index); it != ctx.faces->end()) {
+      for (const NormBox& f : it->second) boxes.push_back({f.x, f.y, f.w, f.h});
+    }
+    if (!boxes.empty()) return boxes;
+  }
+  // A person's head is about the top fifth of their box, in its middle.
+  const auto& vision = (*ctx.assets)[index].vision;
+  if (vision) {
+    for (const ObjectFact& o : vision->objects) {
+      if (o.label != "person" || o.score < 0.5f) continue;
+      boxes.push_back({o.box.x + o.box.w * 0.2, o.box.y, o.box.w * 0.6, o.box.h * 0.22});
+    }
+  }
+  return boxes;
+}
+
+namespace {
+
 Status MakeCollage(const Idea& idea, const StudioContext& ctx, uint64_t seed,
                    const std::filesystem::path& dir) {
   std::vector<RgbImage> images;
@@ -64,7 +87,7 @@ Status MakeCollage(const Idea& idea, const StudioContext& ctx, uint64_t seed,
     CAMROLL_ASSIGN_OR_RETURN(RgbImage img, LoadPreview((*ctx.assets)[m], ctx));
     CollagePhoto p;
     p.aspect = static_cast<double>(img.width) / img.height;
-    p.focus = FocusBox(img, {});  // face boxes join here once faces are detected
+    p.focus = FocusBox(img, SubjectBoxes(ctx, m));
     p.quality = (*ctx.assets)[m].quality.score;
     photos.push_back(p);
     images.push_back(std::move(img));
@@ -97,7 +120,7 @@ Status MakeRecap(const Idea& idea, const StudioContext& ctx, uint64_t seed,
     } else {
       CAMROLL_ASSIGN_OR_RETURN(RgbImage img, LoadPhoto(a, ctx, kOriginalLongEdge));
       RecapPhoto photo;
-      photo.focus = FocusBox(img, {});
+      photo.focus = FocusBox(img, SubjectBoxes(ctx, m));
       photo.image = std::move(img);
       items.emplace_back(std::move(photo));
     }
@@ -124,8 +147,27 @@ Status MakeRecap(const Idea& idea, const StudioContext& ctx, uint64_t seed,
   return Ok();
 }
 
+// A portrait restyle: the background blurred or in black and white, the person as they are.
+Status MakePortrait(const Idea& idea, const StudioContext& ctx, PortraitEffect effect,
+                    const std::filesystem::path& dir) {
+  if (!ctx.person_mask) {
+    return Fail(ErrorCode::kUnsupported, fmt::format("{} needs the person segmentation model: run "
+                                                     "`camroll models install`",
+                                                     idea.variant));
+  }
+  CAMROLL_ASSIGN_OR_RETURN(RgbImage photo,
+                           LoadPhoto((*ctx.assets)[idea.members.front()], ctx, kOriginalLongEdge));
+  CAMROLL_ASSIGN_OR_RETURN(GrayImage mask, ctx.person_mask(photo));
+  CAMROLL_ASSIGN_OR_RETURN(RgbImage styled, ApplyPortraitEffect(photo, mask, effect));
+  CAMROLL_RETURN_IF_ERROR(SaveJpeg(photo, dir / "before.jpg"));
+  return SaveJpeg(styled, dir / "after.jpg");
+}
+
 Status MakeRestyle(const Idea& idea, const StudioContext& ctx, uint64_t seed,
                    const std::filesystem::path& dir) {
+  if (const auto effect = PortraitEffectFromName(idea.variant)) {
+    return MakePortrait(idea, ctx, *effect, dir);
+  }
   const auto look = LookFromName(idea.variant);
   if (!look) return Fail(ErrorCode::kInvalidInput, fmt::format("unknown look '{}'", idea.variant));
   CAMROLL_ASSIGN_OR_RETURN(RgbImage photo,

@@ -7,12 +7,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "analyze/asset_facts.h"
 #include "core/result.h"
 #include "ideas/ideas.h"
+#include "media/image.h"
 #include "render/theme_frame.h"
 
 namespace camroll {
@@ -24,7 +27,17 @@ struct StudioContext {
   std::filesystem::path data_dir;   // thumbs/ (previews) and renders/ (the cache)
   std::filesystem::path roll_root;  // the originals; when one is missing its preview is used
   const std::vector<AssetFacts>* assets = nullptr;
+  // Face boxes by asset index, only when face grouping is on. Crops aim at the faces; without
+  // them, at the heads of the people the object detector saw, else at the salient region.
+  const std::map<size_t, std::vector<NormBox>>* faces = nullptr;
+  // Where the people are in a photo (ml::PersonSegmenter: 255 = person), for portrait restyles
+  // ("background-blur", "colour-splash"); empty when the models are not installed, and such
+  // ideas then fail with kUnsupported. May be called from several threads at once.
+  std::function<Result<GrayImage>(const RgbImage&)> person_mask;
 };
+
+// Where a crop of asset `index` should aim (normalised boxes; empty: at the salient region).
+std::vector<Box> SubjectBoxes(const StudioContext& ctx, size_t index);
 
 struct RenderedIdea {
   std::vector<std::string> files;  // relative to the data folder: renders/<key>/story.jpg, ...

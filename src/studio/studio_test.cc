@@ -155,6 +155,47 @@ TEST_F(StudioTest, MakesRestylesEnhancementsAndThemedFrames) {
   EXPECT_EQ(unknown.error().code(), ErrorCode::kInvalidInput);
 }
 
+// Mean |R−G| + |G−B| over columns [x0, x1) of an image: 0 for black and white.
+double Chroma(const RgbImage& im, int x0, int x1) {
+  double sum = 0;
+  for (int y = 0; y < im.height; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      const uint8_t* p = &im.pixels[(static_cast<size_t>(y) * im.width + x) * 3];
+      sum += std::abs(p[0] - p[1]) + std::abs(p[1] - p[2]);
+    }
+  }
+  return sum / (static_cast<double>(im.height) * (x1 - x0));
+}
+
+TEST_F(StudioTest, MakesPortraitsFromThePersonMask) {
+  const Idea splash = MakeIdea(IdeaType::kRestyle, {0}, "colour-splash");
+  auto refused = RenderIdea(splash, context_, 1);
+  ASSERT_FALSE(refused) << "no segmentation model, no portrait";
+  EXPECT_EQ(refused.error().code(), ErrorCode::kUnsupported);
+
+  // A fake segmentation (this is the studio's test, not the model's): the left half is the person.
+  int calls = 0;
+  context_.person_mask = [&calls](const RgbImage& photo) -> Result<GrayImage> {
+    ++calls;
+    GrayImage mask{photo.width / 4, photo.height / 4, {}};
+    for (int y = 0; y < mask.height; ++y) {
+      for (int x = 0; x < mask.width; ++x) mask.pixels.push_back(x < mask.width / 2 ? 255 : 0);
+    }
+    return mask;
+  };
+  auto made = RenderIdea(splash, context_, 1);
+  ASSERT_TRUE(made) << made.error().ToString();
+  EXPECT_EQ(calls, 1);
+  auto before = Decode(made->files[0]), after = Decode(made->files[1]);
+  ASSERT_TRUE(before && after);
+  ASSERT_EQ(before->width, after->width);
+  const int w = before->width;
+  EXPECT_GT(Chroma(*before, w * 6 / 10, w), 20.0) << "the test card is colourful";
+  EXPECT_LT(Chroma(*after, w * 6 / 10, w), 3.0) << "the background lost its colour";
+  EXPECT_NEAR(Chroma(*after, 0, w * 4 / 10), Chroma(*before, 0, w * 4 / 10), 2.0)
+      << "the person kept theirs";
+}
+
 TEST(StyleForTheme, GivesEveryThemeAGround) {
   for (int t = 0; t <= static_cast<int>(Theme::kCityTrip); ++t) {
     ThemeStyle s = StyleForTheme(static_cast<Theme>(t));
