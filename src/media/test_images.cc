@@ -8,6 +8,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/files.h"
+#include "media/decode.h"
 #include "media/vips_util.h"
 
 namespace camroll::testing {
@@ -127,6 +129,15 @@ bool PatchJpegSize(std::vector<uint8_t>& jpeg, int width, int height) {
     }
   }
   return false;
+}
+
+RgbImage LoadUpright(const std::filesystem::path& file, int long_edge) {
+  auto bytes = ReadFile(file, 256 << 20);
+  EXPECT_TRUE(bytes.has_value()) << file;
+  if (!bytes) return {};
+  auto img = DecodeImageUpright(*bytes, long_edge, {});
+  EXPECT_TRUE(img.has_value()) << file << ": " << img.error().ToString();
+  return img ? std::move(*img) : RgbImage{};
 }
 
 }  // namespace camroll::testing

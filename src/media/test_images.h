@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,5 +33,10 @@ std::vector<uint8_t> EncodeWithVips(const RgbImage& image, const char* suffix);
 // Rewrites the frame size declared in a JPEG's SOF0 marker (a decompression bomb: a small file
 // declaring a huge image). Returns false when there is no SOF0 marker.
 bool PatchJpegSize(std::vector<uint8_t>& jpeg, int width, int height);
+
+// A photo file decoded to at most `long_edge` (the scan's 1440-px preview by default) and turned
+// upright, as the analyzer gives it to the detectors; adds a test failure and returns an empty
+// image when the file cannot be read or decoded.
+RgbImage LoadUpright(const std::filesystem::path& file, int long_edge = 1440);
 
 }  // namespace camroll::testing

@@ -9,6 +9,7 @@
 #include "core/paths.h"
 #include "media/decode.h"
 #include "media/metadata.h"
+#include "media/test_images.h"
 #include "testing/testing.h"
 
 namespace camroll::ml {
@@ -28,19 +29,7 @@ std::filesystem::path MateNature() {
 }
 
 // Decoded to a 1440-px preview (what the analyzer gives detectors) and turned upright.
-RgbImage Load(const std::filesystem::path& file) {
-  auto bytes = ReadFile(file, 256 << 20);
-  EXPECT_TRUE(bytes.has_value()) << file;
-  if (!bytes) return {};
-  const Format format = SniffFormat(*bytes);
-  auto img = DecodeImageScaled(*bytes, format, 1440, {});
-  EXPECT_TRUE(img.has_value()) << file;
-  if (!img) return {};
-  if (auto meta = ReadImageMetadata(*bytes, format); meta && meta->orientation != 1) {
-    return ApplyOrientation(std::move(*img), meta->orientation);
-  }
-  return *img;
-}
+RgbImage Load(const std::filesystem::path& file) { return testing::LoadUpright(file); }
 
 int Count(const std::vector<DetectedObject>& objs, const std::string& label) {
   return static_cast<int>(std::count_if(objs.begin(), objs.end(),

@@ -8,6 +8,7 @@
 #include "core/paths.h"
 #include "media/decode.h"
 #include "media/metadata.h"
+#include "media/test_images.h"
 #include "testing/testing.h"
 
 namespace camroll::ml {
@@ -15,19 +16,7 @@ namespace {
 
 const std::filesystem::path kModels = std::filesystem::path(CAMROLL_BINARY_DIR) / "models";
 
-RgbImage Load(const std::filesystem::path& file) {
-  auto bytes = ReadFile(file, 256 << 20);
-  EXPECT_TRUE(bytes.has_value()) << file;
-  if (!bytes) return {};
-  const Format format = SniffFormat(*bytes);
-  auto img = DecodeImageScaled(*bytes, format, 1440, {});
-  EXPECT_TRUE(img.has_value()) << file;
-  if (!img) return {};
-  if (auto meta = ReadImageMetadata(*bytes, format); meta && meta->orientation != 1) {
-    return ApplyOrientation(std::move(*img), meta->orientation);
-  }
-  return *img;
-}
+RgbImage Load(const std::filesystem::path& file) { return testing::LoadUpright(file); }
 
 TEST(IsSensitive, AppliesBothThresholds) {
   EXPECT_FALSE(IsSensitive({0.1f, 0.0f, 0.9f, 0.0f, 0.0f}));

@@ -6,6 +6,7 @@
 #include "core/paths.h"
 #include "media/decode.h"
 #include "media/metadata.h"
+#include "media/test_images.h"
 #include "render/canvas.h"
 #include "render/text.h"
 #include "testing/testing.h"
@@ -23,19 +24,7 @@ std::filesystem::path Wallpaper(const std::string& name) {
          "contents/images/2560x1440.jpg";
 }
 
-RgbImage Load(const std::filesystem::path& file) {
-  auto bytes = ReadFile(file, 256 << 20);
-  EXPECT_TRUE(bytes.has_value()) << file;
-  if (!bytes) return {};
-  const Format format = SniffFormat(*bytes);
-  auto img = DecodeImageScaled(*bytes, format, 1440, {});
-  EXPECT_TRUE(img.has_value()) << file;
-  if (!img) return {};
-  if (auto meta = ReadImageMetadata(*bytes, format); meta && meta->orientation != 1) {
-    return ApplyOrientation(std::move(*img), meta->orientation);
-  }
-  return *img;
-}
+RgbImage Load(const std::filesystem::path& file) { return testing::LoadUpright(file); }
 
 // --- Synthetic documents and screens, drawn with Pango -----------------------------------------
 
