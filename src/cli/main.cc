@@ -289,9 +289,24 @@ Result<RollModel> LoadRoll(Catalog& catalog, int64_t roll_id) {
 }
 
 // Generates and stores the roll's ideas, ranked with the owner's feedback.
+// The people the ideas may show: only with face grouping on (`people` empty otherwise), never the
+// ones the owner hid.
+std::vector<PersonPhotos> PeopleForIdeas(const std::vector<ReportPerson>& people) {
+  std::vector<PersonPhotos> out;
+  for (const ReportPerson& p : people) {
+    if (p.hidden) continue;
+    PersonPhotos photos{p.id, p.name, {}};
+    for (const ReportFace& f : p.faces) photos.assets.push_back(f.asset);
+    out.push_back(std::move(photos));
+  }
+  return out;
+}
+
 Result<std::vector<Idea>> MakeIdeas(Catalog& catalog, const RollModel& model,
-                                    const std::filesystem::path& data_dir) {
+                                    const std::filesystem::path& data_dir,
+                                    const std::vector<ReportPerson>& people) {
   IdeaInputs in;
+  in.people = PeopleForIdeas(people);
   in.assets = &model.assets;
   in.events = &model.events;
   in.colours = MeasureRollColours(model.assets, data_dir);
@@ -451,8 +466,6 @@ int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
       !st) {
     return Fatal(st.error());
   }
-  auto ideas = MakeIdeas(*session->catalog, *model, session->data_dir);
-  if (!ideas) return Fatal(ideas.error(), "making ideas");
   std::map<size_t, std::vector<NormBox>> face_boxes;
   std::vector<ReportPerson> people;
   if (session->face_grouping) {
@@ -460,6 +473,8 @@ int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
     if (!loaded) return Fatal(loaded.error());
     people = std::move(*loaded);
   }
+  auto ideas = MakeIdeas(*session->catalog, *model, session->data_dir, people);
+  if (!ideas) return Fatal(ideas.error(), "making ideas");
   StudioContext ctx{session->data_dir, model->root, &model->assets,
                     session->face_grouping ? &face_boxes : nullptr, PersonMasks(flags.ModelsDir())};
   const auto which =
@@ -568,7 +583,15 @@ int RunIdeas(const IdeasFlags& flags) {
     return kExitUsage;
   }
   // Regenerated so that feedback given since the last run counts.
-  auto ideas = MakeIdeas(**catalog, *model, flags.Dir());
+  std::vector<ReportPerson> people;
+  auto grouping = (*catalog)->Setting(kFaceGroupingKey);
+  if (!grouping) return Fatal(grouping.error());
+  if (*grouping && **grouping == "on") {
+    auto loaded = LoadReportPeople(**catalog, *roll_id, model->assets, nullptr);
+    if (!loaded) return Fatal(loaded.error());
+    people = std::move(*loaded);
+  }
+  auto ideas = MakeIdeas(**catalog, *model, flags.Dir(), people);
   if (!ideas) return Fatal(ideas.error());
   auto stored = (*catalog)->LoadIdeas(*roll_id);
   if (!stored) return Fatal(stored.error());

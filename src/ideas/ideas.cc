@@ -34,6 +34,11 @@ constexpr float kThemeObjectScore = 0.5f;
 constexpr float kPortraitPersonScore = 0.5f;
 constexpr float kPortraitMinArea = 0.12f;
 constexpr float kPortraitMaxArea = 0.85f;
+// A person over time: at least 4 photos of them spanning at least 60 days; the collage shows up
+// to 6, the best of each stretch of that time.
+constexpr size_t kPersonMinPhotos = 4;
+constexpr int64_t kPersonMinSpanDays = 60;
+constexpr size_t kPersonMaxPhotos = 6;
 constexpr double kRecencyDays = 120;    // recency halves about every 83 days
 constexpr double kFeedbackStep = 0.05;  // per accepted (+) or dismissed (−) idea of a type
 constexpr double kFeedbackCap = 0.25;
@@ -93,6 +98,7 @@ class Generator {
     SeasonIdeas();
     MonthIdeas();
     OnThisDay();
+    for (const PersonPhotos& person : in_.people) PersonIdea(person);
     EnhanceIdeas();
     return Rank();
   }
@@ -318,6 +324,50 @@ class Generator {
           {"look", fmt::format("{} suits {}", restyle.variant, ThemeLabel(themes.front().theme))});
     Add(restyle);
     PortraitIdea(e, source, subtitle);
+  }
+
+  // A collage of one person across time: their photos in time order cut into up to six equal
+  // stretches, the best photo of each.
+  void PersonIdea(const PersonPhotos& person) {
+    std::vector<size_t> photos;
+    for (size_t m : person.assets) {
+      if (m < assets_.size() && assets_[m].kind == MediaKind::kPhoto && Eligible(assets_[m]))
+        photos.push_back(m);
+    }
+    std::sort(photos.begin(), photos.end());
+    photos.erase(std::unique(photos.begin(), photos.end()), photos.end());
+    if (photos.size() < kPersonMinPhotos) return;
+    std::sort(photos.begin(), photos.end(), [&](size_t a, size_t b) {
+      return assets_[a].taken->SortKey() < assets_[b].taken->SortKey();
+    });
+    const LocalTime& first = *assets_[photos.front()].taken;
+    const LocalTime& last = *assets_[photos.back()].taken;
+    const int64_t span_days = (last.SortKey() - first.SortKey()) / 86400;
+    if (span_days < kPersonMinSpanDays) return;
+    const size_t n = std::min(kPersonMaxPhotos, photos.size());
+    Idea idea;
+    idea.type = IdeaType::kCollage;
+    idea.source = fmt::format("person:{}", person.person_id);
+    for (size_t k = 0; k < n; ++k) {
+      const auto begin = photos.begin() + k * photos.size() / n;
+      const auto end = photos.begin() + (k + 1) * photos.size() / n;
+      idea.members.push_back(*std::max_element(begin, end, [&](size_t a, size_t b) {
+        return assets_[a].quality.score < assets_[b].quality.score;
+      }));
+    }
+    auto month = [](const LocalTime& t) {
+      const CivilFields f = CivilFromSeconds(t.local_seconds);
+      return fmt::format("{} {}", kMonths[f.month - 1], f.year);
+    };
+    const std::string who = person.name.empty() ? "the same person" : person.name;
+    idea.title = person.name.empty() ? "Over time" : fmt::format("{} over time", person.name);
+    idea.subtitle = fmt::format("{} – {}", month(first), month(last));
+    idea.variant = "auto";
+    idea.why = fmt::format("{} photos of {} from {} to {}: the best of each stretch of that time.",
+                           n, who, month(first), month(last));
+    idea.evidence = {{"people", fmt::format("{} in {} photos (face grouping)", who, photos.size())},
+                     {"time", fmt::format("{} days between the first and the last", span_days)}};
+    Add(idea);
   }
 
   // The share of photo `m` that its largest person (as the object detector saw it) fills.

@@ -48,12 +48,21 @@ struct Feedback {
   bool accepted = false;  // false: dismissed
 };
 
+// A person face grouping found and the photos they are in. Only given when the owner has face
+// grouping on; people the owner hid are left out by the caller.
+struct PersonPhotos {
+  int64_t person_id = 0;
+  std::string name;            // empty until the owner names them
+  std::vector<size_t> assets;  // indices into IdeaInputs::assets
+};
+
 struct IdeaInputs {
   const std::vector<AssetFacts>* assets = nullptr;
   const EventsResult* events = nullptr;
   std::vector<ColourStats> colours = {};  // parallel to assets; empty switches colour rules off
   std::vector<Feedback> feedback = {};
-  int64_t today = 0;  // the local day (days since 1970-01-01) ideas are made on
+  int64_t today = 0;                      // the local day (days since 1970-01-01) ideas are made on
+  std::vector<PersonPhotos> people = {};  // a "person over time" collage for each who qualifies
 };
 
 // All ideas for the roll, best first, without the dismissed ones.

@@ -169,6 +169,52 @@ TEST_F(RollFixture, OffersPortraitsOnlyWhereAPersonStandsOut) {
   EXPECT_EQ(portraits[0].evidence.front().detail, "a person fills 30% of the photo");
 }
 
+TEST_F(RollFixture, ShowsAPersonOverTimeOnlyWithEnoughPhotosAndTime) {
+  MakeRoll();
+  // Person 7 is in 8 photos from June to August; person 8 in 5 photos of one June week;
+  // person 9 in 3 photos months apart.
+  std::vector<size_t> june_to_august, one_week, three;
+  for (size_t i = 0; i < assets_.size(); ++i) {
+    if (assets_[i].kind != MediaKind::kPhoto) continue;
+    const std::string day = FormatIso8601(*assets_[i].taken).substr(0, 10);
+    if (i % 4 == 0) june_to_august.push_back(i);
+    if (day >= "2026-06-01" && day <= "2026-06-07") one_week.push_back(i);
+    if (day == "2026-06-02" || day == "2026-07-24" || day == "2026-08-20") three.push_back(i);
+  }
+  ASSERT_GE(june_to_august.size(), 8u);
+  ASSERT_EQ(three.size(), 3u);
+  const size_t best = june_to_august[3];
+  assets_[best].quality.score = 0.95;
+  std::vector<PersonPhotos> people = {
+      {7, "Ana", june_to_august}, {8, "", one_week}, {9, "", three}};
+
+  InferMissingOffsets(assets_);
+  events_ = FindEvents(assets_);
+  IdeaInputs in{.assets = &assets_, .events = &events_, .colours = colours_, .today = 20'697};
+  in.people = people;
+  std::vector<Idea> found;
+  for (const Idea& idea : GenerateIdeas(in)) {
+    if (idea.source.rfind("person:", 0) == 0) found.push_back(idea);
+  }
+  ASSERT_EQ(found.size(), 1u) << "one week, or three photos, are not a person over time";
+  const Idea& ana = found[0];
+  EXPECT_EQ(ana.source, "person:7");
+  EXPECT_EQ(ana.type, IdeaType::kCollage);
+  EXPECT_EQ(ana.title, "Ana over time");
+  EXPECT_EQ(ana.members.size(), 6u);
+  EXPECT_NE(std::find(ana.members.begin(), ana.members.end(), best), ana.members.end())
+      << "the best photo of its stretch is shown";
+  for (size_t k = 1; k < ana.members.size(); ++k) {
+    EXPECT_LT(assets_[ana.members[k - 1]].taken->SortKey(),
+              assets_[ana.members[k]].taken->SortKey())
+        << "in time order";
+    EXPECT_NE(std::find(june_to_august.begin(), june_to_august.end(), ana.members[k]),
+              june_to_august.end());
+  }
+  EXPECT_EQ(CivilFromSeconds(assets_[ana.members.front()].taken->local_seconds).month, 6);
+  EXPECT_EQ(CivilFromSeconds(assets_[ana.members.back()].taken->local_seconds).month, 8);
+}
+
 TEST_F(RollFixture, KeepsIdsStableAndRanksTheMixFirst) {
   MakeRoll();
   auto a = Generate();
