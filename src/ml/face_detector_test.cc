@@ -29,12 +29,7 @@ std::filesystem::path SkimageData() {
   }
 
 RgbImage Load(const std::filesystem::path& file, int long_edge = kLongEdge) {
-  auto bytes = ReadFile(file, 64 << 20);
-  EXPECT_TRUE(bytes.has_value()) << file;
-  if (!bytes) return {};
-  auto img = DecodeImageUpright(*bytes, long_edge, {});
-  EXPECT_TRUE(img.has_value()) << file << ": " << img.error().ToString();
-  return img ? *img : RgbImage{};
+  return testing::LoadUpright(file, long_edge);
 }
 
 FaceDetector OpenDetector() {

@@ -9,6 +9,7 @@
 #include "core/files.h"
 #include "core/paths.h"
 #include "media/decode.h"
+#include "media/test_images.h"
 #include "testing/testing.h"
 
 namespace camroll::ml {
@@ -24,12 +25,7 @@ std::filesystem::path FaceApiDemo() { return DepsDir() / "npm/face-api/demo"; }
   }
 
 RgbImage Load(const std::filesystem::path& file, int long_edge) {
-  auto bytes = ReadFile(file, 64 << 20);
-  EXPECT_TRUE(bytes.has_value()) << file;
-  if (!bytes) return {};
-  auto img = DecodeImageUpright(*bytes, long_edge, {});
-  EXPECT_TRUE(img.has_value()) << file << ": " << img.error().ToString();
-  return img ? *img : RgbImage{};
+  return testing::LoadUpright(file, long_edge);
 }
 
 float Distance(const std::vector<float>& a, const std::vector<float>& b) {
