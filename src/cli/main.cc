@@ -288,7 +288,6 @@ Result<RollModel> LoadRoll(Catalog& catalog, int64_t roll_id) {
   return model;
 }
 
-// Generates and stores the roll's ideas, ranked with the owner's feedback.
 // The people the ideas may show: only with face grouping on (`people` empty otherwise), never the
 // ones the owner hid.
 std::vector<PersonPhotos> PeopleForIdeas(const std::vector<ReportPerson>& people) {
@@ -302,6 +301,7 @@ std::vector<PersonPhotos> PeopleForIdeas(const std::vector<ReportPerson>& people
   return out;
 }
 
+// Generates and stores the roll's ideas, ranked with the owner's feedback.
 Result<std::vector<Idea>> MakeIdeas(Catalog& catalog, const RollModel& model,
                                     const std::filesystem::path& data_dir,
                                     const std::vector<ReportPerson>& people) {
