@@ -1,7 +1,6 @@
 #include "ml/image_tensor.h"
 
 #include <algorithm>
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 

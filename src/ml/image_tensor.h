@@ -23,8 +23,7 @@ struct Placement {
 RgbImage StretchTo(const RgbImage& img, int w, int h, Placement* placement = nullptr);
 
 // Fits the image inside w x h keeping its aspect ratio, centred, the rest filled with `fill`.
-RgbImage LetterboxTo(const RgbImage& img, int w, int h, Placement* placement,
-                     uint8_t fill = 0);
+RgbImage LetterboxTo(const RgbImage& img, int w, int h, Placement* placement, uint8_t fill = 0);
 
 enum class Layout { kNHWC, kNCHW };
 
