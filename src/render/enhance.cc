@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "render/canvas.h"
+#include "render/cv_image.h"
 #include "render/saliency.h"
 #include "render/text.h"
 
@@ -41,29 +42,9 @@ constexpr double kMaxClipped = 0.01;
 constexpr double kVibrance = 0.18;
 constexpr double kSaturatedMean = 0.45;
 
-Status CheckRgb(const RgbImage& image, std::string_view what) {
-  if (image.width <= 0 || image.height <= 0) {
-    return Fail(ErrorCode::kInvalidInput, std::string(what) + " is empty");
-  }
-  if (image.pixels.size() != static_cast<size_t>(image.width) * image.height * 3) {
-    return Fail(ErrorCode::kInvalidInput,
-                std::string(what) + " has the wrong number of pixel bytes for its size");
-  }
-  return Ok();
-}
-
-cv::Mat AsMat(const RgbImage& image) {
-  return cv::Mat(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
-}
-
-RgbImage FromMat(const cv::Mat& mat) {
-  RgbImage out;
-  out.width = mat.cols;
-  out.height = mat.rows;
-  out.pixels.resize(static_cast<size_t>(mat.cols) * mat.rows * 3);
-  mat.copyTo(cv::Mat(mat.rows, mat.cols, CV_8UC3, out.pixels.data()));
-  return out;
-}
+using render_detail::AsMat;
+using render_detail::CheckRgb;
+using render_detail::FromMat;
 
 double SrgbToLinear(double v) {
   return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
