@@ -1,34 +1,28 @@
 // camroll: one binary, several commands (see `camroll --help`). This is the only place that
-// chooses concrete implementations and wires the modules together.
+// chooses concrete implementations and wires the modules together; the run over a roll itself is
+// pipeline/'s, fed from the flags here.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <cstdio>
+#include <algorithm>
 #include <iostream>
 #include <map>
-#include <mutex>
-#include <set>
-#include <thread>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
-#include "analyze/analyzer.h"
-#include "catalog/catalog.h"
 #include "cli/credits.h"
 #include "cli/progress.h"
 #include "cli/version.h"
+#include "core/civil_time.h"
+#include "core/files.h"
 #include "core/log.h"
 #include "core/paths.h"
-#include "core/thread_pool.h"
-#include "geo/reverse_geocoder.h"
-#include "ideas/events.h"
-#include "ideas/ideas.h"
 #include "ml/model_store.h"
-#include "ml/segmenter.h"
 #include "people/people.h"
+#include "pipeline/pipeline.h"
 #include "report/report.h"
-#include "scan/roll_scanner.h"
-#include "scan/vision_pass.h"
 #include "studio/studio.h"
 
 namespace camroll {
@@ -102,278 +96,57 @@ void AddScanFlags(CLI::App& cmd, ScanFlags& f) {
       ->capture_default_str();
 }
 
-int64_t NowUtc() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+// The pipeline's progress on the terminal: one bar per stage, cleared when the stage ends.
+class StageBars {
+ public:
+  explicit StageBars(bool enabled) : enabled_(enabled) {}
+  StageBars(const StageBars&) = delete;
+  StageBars& operator=(const StageBars&) = delete;
+
+  // Valid while this lives.
+  PipelineProgress Callback() {
+    return [this](std::string_view stage, size_t done, size_t total, double elapsed_s,
+                  std::string_view current) {
+      if (stage != stage_) {
+        Finish();
+        stage_ = stage;
+      }
+      if (!bar_) bar_ = std::make_unique<ProgressBar>(enabled_);
+      bar_->Update(done, total, elapsed_s, std::string(current.empty() ? stage : current));
+      if (done >= total) Finish();
+    };
+  }
+  void Finish() { bar_.reset(); }
+
+ private:
+  bool enabled_;
+  std::string stage_;
+  std::unique_ptr<ProgressBar> bar_;  // destroying it clears its line
+};
 
 std::string NowIso() { return FormatIso8601(LocalTime{NowUtc(), 0}); }
 
-// Loads the place index the first time a photo needs it (thread-safe); a scan with nothing new
-// never pays for it.
-class LazyGeocoder {
- public:
-  explicit LazyGeocoder(std::filesystem::path cache_dir) : cache_dir_(std::move(cache_dir)) {}
-  const ReverseGeocoder* Get() {
-    std::call_once(once_, [this] {
-      auto geocoder = ReverseGeocoder::OpenDefault(cache_dir_);
-      if (geocoder) {
-        geocoder_ = std::move(*geocoder);
-      } else {
-        Log(LogLevel::kWarning, "places are unavailable ({}); run scripts/setup.sh",
-            geocoder.error().message());
-      }
-    });
-    return geocoder_.get();
-  }
-
- private:
-  std::filesystem::path cache_dir_;
-  std::once_flag once_;
-  std::unique_ptr<ReverseGeocoder> geocoder_;
-};
-
-Result<std::unique_ptr<Catalog>> OpenCatalog(const std::filesystem::path& data_dir) {
-  CAMROLL_RETURN_IF_ERROR(EnsureDirectory(data_dir));
-  return Catalog::Open(data_dir / "catalog.db");
+PipelineOptions::Faces FacesSwitch(const ScanFlags& flags) {
+  return flags.faces_on    ? PipelineOptions::Faces::kOn
+         : flags.faces_off ? PipelineOptions::Faces::kOff
+                           : PipelineOptions::Faces::kKeep;
 }
 
-struct Session {
-  std::filesystem::path data_dir;
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<LazyGeocoder> geocoder;
-  std::unique_ptr<Analyzer> analyzer;
-  ScanStats stats;
-  bool face_grouping = false;  // the owner's switch, after this run's flags
-  bool models = false;         // the models were installed and looked at the roll
-  std::optional<VisionPassStats> vision;
-  int64_t faces_deleted = -1;  // --no-faces: how many faces the purge deleted
-};
-
-constexpr const char* kFaceGroupingKey = "face_grouping";
-
-// The owner's face-grouping switch: --faces turns it on, --no-faces off (deleting every face,
-// embedding and person at once), neither keeps what it was (off by default).
-Result<bool> ResolveFaceGrouping(Session& s, const ScanFlags& flags) {
-  CAMROLL_ASSIGN_OR_RETURN(auto stored, s.catalog->Setting(kFaceGroupingKey));
-  bool on = stored && *stored == "on";
-  if (flags.faces_on && !on) {
-    CAMROLL_RETURN_IF_ERROR(s.catalog->SetSetting(kFaceGroupingKey, "on", NowUtc()));
-    on = true;
-  }
-  if (flags.faces_off) {
-    CAMROLL_ASSIGN_OR_RETURN(auto tx, s.catalog->Begin());
-    CAMROLL_ASSIGN_OR_RETURN(s.faces_deleted, s.catalog->PurgeFaceGrouping());
-    CAMROLL_RETURN_IF_ERROR(s.catalog->SetSetting(kFaceGroupingKey, "off", NowUtc()));
-    CAMROLL_RETURN_IF_ERROR(tx.Commit());
-    CAMROLL_RETURN_IF_ERROR(s.catalog->Checkpoint());
-    on = false;
-  }
-  return on;
-}
-
-// The models look at what they have not seen yet (and, with face grouping on, find faces and
-// group them). Without installed models this is skipped with a note; face grouping without
-// them is an error, since the owner asked for it.
-Status Understand(Session& s, const ScanFlags& flags) {
-  CAMROLL_ASSIGN_OR_RETURN(s.face_grouping, ResolveFaceGrouping(s, flags));
-  const auto models_dir = flags.ModelsDir();
-  if (!ml::LoadModelManifest(models_dir)) {
-    if (s.face_grouping) {
-      return Fail(ErrorCode::kNotFound, "face grouping needs the models, which are not in " +
-                                            models_dir.string() + ": run `camroll models install`");
-    }
-    Log(LogLevel::kWarning,
-        "the models are not installed ({}): objects, text and sensitive-content checks are "
-        "skipped; run `camroll models install`",
-        models_dir.string());
-    return Ok();
-  }
-  VisionOptions options;
-  options.models_dir = models_dir;
-  options.faces = s.face_grouping;
-  CAMROLL_ASSIGN_OR_RETURN(auto analyzer, VisionAnalyzer::Open(options));
-  ProgressBar bar(!flags.quiet && !flags.json);
-  VisionPassOptions pass;
-  pass.threads = flags.threads;
-  const auto start = std::chrono::steady_clock::now();
-  pass.on_progress = [&](size_t done, size_t total) {
-    bar.Update(done, total,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-               "looking");
-  };
-  CAMROLL_ASSIGN_OR_RETURN(s.vision,
-                           RunVisionPass(*s.catalog, s.stats.roll_id, s.data_dir, *analyzer, pass));
-  bar.Finish();
-  for (const auto& e : s.vision->errors) Log(LogLevel::kWarning, "{}", e);
-  s.models = true;
-  return Ok();
-}
-
-// Opens the data folder and scans the roll into the catalog.
-Result<Session> ScanRoll(const ScanFlags& flags) {
-  Session s;
-  s.data_dir = flags.Dir();
-  CAMROLL_ASSIGN_OR_RETURN(s.catalog, OpenCatalog(s.data_dir));
-  s.geocoder = std::make_unique<LazyGeocoder>(s.data_dir / "cache" / "geo");
-  AnalyzeOptions options;
-  options.data_dir = s.data_dir;
+// The pipeline's options from the scan flags, with the progress drawn by `bars`.
+PipelineOptions OptionsFrom(const ScanFlags& flags, StageBars& bars) {
+  PipelineOptions options;
+  options.data_dir = flags.Dir();
+  options.roll = flags.roll;
+  options.threads = flags.threads;
   options.decode.max_pixels = flags.max_pixels;
   options.decode.backend = flags.decoder == "turbo"  ? DecodeBackend::kTurbo
                            : flags.decoder == "vips" ? DecodeBackend::kVips
                                                      : DecodeBackend::kAuto;
   options.max_image_bytes = flags.max_image_bytes;
-  s.analyzer = std::make_unique<Analyzer>(
-      options, [geocoder = s.geocoder.get()] { return geocoder->Get(); });
-
-  RollScanner scanner(*s.catalog, *s.analyzer);
-  ProgressBar bar(!flags.quiet && !flags.json);
-  ScanOptions scan_options;
-  scan_options.threads = flags.threads;
-  scan_options.on_progress = [&bar](const ScanProgress& p) {
-    bar.Update(p.done, p.to_analyse, p.elapsed_s, p.current);
-  };
-  CAMROLL_ASSIGN_OR_RETURN(s.stats, scanner.Scan(flags.roll, scan_options));
-  bar.Finish();
-  CAMROLL_RETURN_IF_ERROR(Understand(s, flags));
-  return s;
-}
-
-// People for the report: every person with their faces, most faces first.
-Result<std::vector<ReportPerson>> LoadReportPeople(Catalog& catalog, int64_t roll_id,
-                                                   const std::vector<AssetFacts>& assets,
-                                                   std::map<size_t, std::vector<NormBox>>* boxes) {
-  std::map<std::string, size_t> by_path;
-  for (size_t i = 0; i < assets.size(); ++i) by_path[assets[i].path] = i;
-  CAMROLL_ASSIGN_OR_RETURN(auto faces, catalog.LoadFaces(roll_id));
-  CAMROLL_ASSIGN_OR_RETURN(PeopleState state, catalog.LoadPeople());
-  std::map<int64_t, int64_t> person_of;
-  for (const FaceState& f : state.faces) person_of[f.id] = f.person;
-  std::map<int64_t, ReportPerson> people;
-  for (const PersonState& p : state.people) people[p.id] = {p.id, p.name, p.hidden, {}};
-  for (const auto& [path, face] : faces) {
-    auto at = by_path.find(path);
-    if (at == by_path.end()) continue;
-    if (boxes != nullptr) (*boxes)[at->second].push_back(face.box);
-    auto person = people.find(person_of[face.id]);
-    if (person != people.end()) person->second.faces.push_back({at->second, face.box});
-  }
-  std::vector<ReportPerson> out;
-  for (auto& [id, p] : people) {
-    if (!p.faces.empty()) out.push_back(std::move(p));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const ReportPerson& a, const ReportPerson& b) {
-    return a.faces.size() > b.faces.size();
-  });
-  return out;
-}
-
-// A roll as the idea makers see it: its files (offsets filled in) and events.
-struct RollModel {
-  int64_t roll_id = 0;
-  std::filesystem::path root;
-  std::vector<AssetFacts> assets;
-  EventsResult events;
-};
-
-Result<RollModel> LoadRoll(Catalog& catalog, int64_t roll_id) {
-  RollModel model;
-  model.roll_id = roll_id;
-  CAMROLL_ASSIGN_OR_RETURN(auto root, catalog.RollRoot(roll_id));
-  if (root) model.root = *root;
-  CAMROLL_ASSIGN_OR_RETURN(model.assets, catalog.LoadAssets(roll_id));
-  InferMissingOffsets(model.assets);
-  model.events = FindEvents(model.assets);
-  return model;
-}
-
-// The people the ideas may show: only with face grouping on (`people` empty otherwise), never the
-// ones the owner hid.
-std::vector<PersonPhotos> PeopleForIdeas(const std::vector<ReportPerson>& people) {
-  std::vector<PersonPhotos> out;
-  for (const ReportPerson& p : people) {
-    if (p.hidden) continue;
-    PersonPhotos photos{p.id, p.name, {}};
-    for (const ReportFace& f : p.faces) photos.assets.push_back(f.asset);
-    out.push_back(std::move(photos));
-  }
-  return out;
-}
-
-// Generates and stores the roll's ideas, ranked with the owner's feedback.
-Result<std::vector<Idea>> MakeIdeas(Catalog& catalog, const RollModel& model,
-                                    const std::filesystem::path& data_dir,
-                                    const std::vector<ReportPerson>& people) {
-  IdeaInputs in;
-  in.people = PeopleForIdeas(people);
-  in.assets = &model.assets;
-  in.events = &model.events;
-  in.colours = MeasureRollColours(model.assets, data_dir);
-  CAMROLL_ASSIGN_OR_RETURN(in.feedback, catalog.LoadFeedback(model.roll_id));
-  in.today = NowUtc() / 86400;
-  std::vector<Idea> ideas = GenerateIdeas(in);
-  CAMROLL_RETURN_IF_ERROR(catalog.ReplaceIdeas(model.roll_id, model.assets, ideas, NowUtc()));
-  return ideas;
-}
-
-// Person masks for portrait restyles, when the models are installed; empty otherwise (the studio
-// then refuses those ideas with a reason).
-std::function<Result<GrayImage>(const RgbImage&)> PersonMasks(
-    const std::filesystem::path& models_dir) {
-  if (!ml::LoadModelManifest(models_dir)) return {};
-  auto opened = ml::PersonSegmenter::Open(models_dir);
-  if (!opened) {
-    Log(LogLevel::kWarning, "portrait restyles are off: {}", opened.error().message());
-    return {};
-  }
-  std::shared_ptr<const ml::PersonSegmenter> segmenter = std::move(*opened);
-  return [segmenter](const RgbImage& photo) -> Result<GrayImage> {
-    CAMROLL_ASSIGN_OR_RETURN(ml::PersonMask mask, segmenter->Segment(photo));
-    return std::move(mask.mask);
-  };
-}
-
-// Which ideas to render now: the best `top`, and the best of every type not among them.
-std::vector<size_t> ChooseRenders(const std::vector<Idea>& ideas, size_t top) {
-  std::vector<size_t> chosen;
-  std::set<IdeaType> types;
-  for (size_t i = 0; i < ideas.size(); ++i) {
-    if (i < top || types.count(ideas[i].type) == 0) chosen.push_back(i);
-    types.insert(ideas[i].type);
-  }
-  return chosen;
-}
-
-// Renders ideas in parallel; returns each one's files (relative to the data folder).
-std::map<std::string, std::vector<std::string>> RenderIdeas(const std::vector<Idea>& ideas,
-                                                            const std::vector<size_t>& which,
-                                                            const StudioContext& ctx, uint64_t seed,
-                                                            size_t threads, bool progress) {
-  std::map<std::string, std::vector<std::string>> files;
-  std::mutex mu;
-  ProgressBar bar(progress);
-  size_t done = 0;
-  const auto start = std::chrono::steady_clock::now();
-  {
-    ThreadPool pool(threads ? threads : std::max(1u, std::thread::hardware_concurrency()));
-    for (size_t i : which) {
-      pool.Submit([&, i] {
-        auto rendered = RenderIdea(ideas[i], ctx, seed);
-        std::lock_guard lock(mu);
-        if (rendered) {
-          files[ideas[i].id] = rendered->files;
-        } else {
-          Log(LogLevel::kWarning, "{}", rendered.error().message());
-        }
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        bar.Update(++done, which.size(), elapsed, ideas[i].id);
-      });
-    }
-  }
-  bar.Finish();
-  return files;
+  options.models_dir = flags.ModelsDir();
+  options.faces = FacesSwitch(flags);
+  options.on_progress = bars.Callback();
+  return options;
 }
 
 nlohmann::json StatsJson(const ScanStats& st) {
@@ -393,7 +166,7 @@ nlohmann::json VisionJson(const VisionPassStats& v) {
             {"pending", v.people.pending}}}};
 }
 
-void PrintUnderstanding(const Session& s, const std::vector<ReportPerson>* people) {
+void PrintUnderstanding(const ScanSummary& s, const std::vector<ReportPerson>* people) {
   if (s.faces_deleted >= 0) {
     std::cout << fmt::format(
         "Face grouping is off: {} faces and every person, name and embedding were deleted.\n",
@@ -417,9 +190,12 @@ std::string StatsLine(const ScanStats& st) {
 }
 
 int RunScan(const ScanFlags& flags) {
-  auto session = ScanRoll(flags);
+  StageBars bars(!flags.quiet && !flags.json);
+  auto session = ScanRoll(OptionsFrom(flags, bars));
+  bars.Finish();
   if (!session) return Fatal(session.error());
-  auto assets = session->catalog->LoadAssets(session->stats.roll_id);
+  const ScanSummary& scan = session->scan;
+  auto assets = session->catalog->LoadAssets(scan.stats.roll_id);
   if (!assets) return Fatal(assets.error());
   nlohmann::json errors = nlohmann::json::array();
   size_t failed = 0;
@@ -433,11 +209,11 @@ int RunScan(const ScanFlags& flags) {
     }
   }
   if (flags.json) {
-    std::cout << nlohmann::json{{"scan", StatsJson(session->stats)}, {"errors", errors}}.dump(2)
+    std::cout << nlohmann::json{{"scan", StatsJson(scan.stats)}, {"errors", errors}}.dump(2)
               << "\n";
   } else {
-    std::cout << StatsLine(session->stats) << "\n";
-    PrintUnderstanding(*session, nullptr);
+    std::cout << StatsLine(scan.stats) << "\n";
+    PrintUnderstanding(scan, nullptr);
     for (const auto& e : errors) {
       if (e["severity"] == "error") {
         std::cout << "  " << e["file"].get<std::string>() << ": " << e["reason"].get<std::string>()
@@ -457,52 +233,30 @@ struct SuggestFlags {
 };
 
 int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
-  auto session = ScanRoll(flags);
-  if (!session) return Fatal(session.error());
-  auto model = LoadRoll(*session->catalog, session->stats.roll_id);
-  if (!model) return Fatal(model.error());
-  if (auto st =
-          session->catalog->ReplaceEvents(model->roll_id, model->assets, model->events, NowUtc());
-      !st) {
-    return Fatal(st.error());
-  }
-  std::map<size_t, std::vector<NormBox>> face_boxes;
-  std::vector<ReportPerson> people;
-  if (session->face_grouping) {
-    auto loaded = LoadReportPeople(*session->catalog, model->roll_id, model->assets, &face_boxes);
-    if (!loaded) return Fatal(loaded.error());
-    people = std::move(*loaded);
-  }
-  auto ideas = MakeIdeas(*session->catalog, *model, session->data_dir, people);
-  if (!ideas) return Fatal(ideas.error(), "making ideas");
-  StudioContext ctx{session->data_dir, model->root, &model->assets,
-                    session->face_grouping ? &face_boxes : nullptr, PersonMasks(flags.ModelsDir())};
-  const auto which =
-      suggest.no_render
-          ? std::vector<size_t>{}
-          : ChooseRenders(*ideas, suggest.render_all ? ideas->size() : suggest.render_top);
-  auto rendered =
-      RenderIdeas(*ideas, which, ctx, suggest.seed, flags.threads, !flags.quiet && !flags.json);
-  for (const auto& [id, files] : rendered) {
-    if (auto st = session->catalog->SetIdeaFiles(model->roll_id, id, files); !st) {
-      return Fatal(st.error());
-    }
-  }
+  StageBars bars(!flags.quiet && !flags.json);
+  PipelineOptions options = OptionsFrom(flags, bars);
+  options.render_top = suggest.render_top;
+  options.render_all = suggest.render_all;
+  options.no_render = suggest.no_render;
+  options.seed = suggest.seed;
+  auto run = Suggest(options);
+  bars.Finish();
+  if (!run) return Fatal(run.error());
 
   RollReport report;
   report.roll = flags.roll;
-  report.events = model->events;
+  report.events = run->model.events;
   report.generated_at = NowIso();
-  report.models = session->models ? "on" : "not installed";
-  report.face_grouping = session->face_grouping;
-  report.people = std::move(people);
-  for (Idea& idea : *ideas) {
-    auto it = rendered.find(idea.id);
+  report.models = run->scan.models ? "on" : "not installed";
+  report.face_grouping = run->scan.face_grouping;
+  report.people = std::move(run->people);
+  for (Idea& idea : run->ideas) {
+    auto it = run->rendered.find(idea.id);
     report.ideas.push_back(
-        {std::move(idea), it == rendered.end() ? std::vector<std::string>{} : it->second});
+        {std::move(idea), it == run->rendered.end() ? std::vector<std::string>{} : it->second});
   }
-  report.assets = std::move(model->assets);
-  if (auto st = WriteReport(report, session->data_dir, suggest.out); !st) {
+  report.assets = std::move(run->model.assets);
+  if (auto st = WriteReport(report, run->data_dir, suggest.out); !st) {
     return Fatal(st.error(), "writing the output");
   }
   const size_t failed = std::count_if(report.assets.begin(), report.assets.end(),
@@ -510,15 +264,15 @@ int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
   const std::filesystem::path out_dir = std::filesystem::absolute(suggest.out);
   if (flags.json) {
     nlohmann::json manifest = ManifestJson(report);
-    manifest["scan"] = StatsJson(session->stats);
-    if (session->vision) manifest["vision"] = VisionJson(*session->vision);
+    manifest["scan"] = StatsJson(run->scan.stats);
+    if (run->scan.vision) manifest["vision"] = VisionJson(*run->scan.vision);
     manifest["output"] = out_dir.string();
     std::cout << manifest.dump(2) << "\n";
   } else {
     size_t trips = 0;
     for (const Event& e : report.events.events) trips += e.trip;
-    std::cout << StatsLine(session->stats) << "\n";
-    PrintUnderstanding(*session, &report.people);
+    std::cout << StatsLine(run->scan.stats) << "\n";
+    PrintUnderstanding(run->scan, &report.people);
     std::cout << fmt::format("Found {} events and {} trips", report.events.events.size() - trips,
                              trips);
     if (report.events.home) {
@@ -531,7 +285,7 @@ int RunSuggest(const ScanFlags& flags, const SuggestFlags& suggest) {
                                e.trip ? "  trip" : "");
     }
     std::cout << fmt::format("{} ideas, {} made now (camroll ideas lists them all):\n",
-                             report.ideas.size(), rendered.size());
+                             report.ideas.size(), run->rendered.size());
     for (const ReportIdea& r : report.ideas) {
       if (r.rendered.empty()) continue;
       std::cout << fmt::format("  {:<22} {:<8} {}\n", r.idea.id, IdeaTypeName(r.idea.type),
