@@ -80,3 +80,14 @@ while read -r kind name version sha _; do
   [[ -z ${kind:-} || $kind == \#* || $kind == model ]] && continue
   fetch_one "$kind" "$name" "$version" "$sha"
 done < "$lock"
+
+# JavaScript for the tests (the reference tus client, the browser driver): `npm ci` from the
+# committed lock file, which pins every version and integrity hash. Skipped when that lock file
+# is what is installed already.
+js=$root/tests/js
+lock_sha=$(sha256sum "$js/package-lock.json" | cut -d' ' -f1)
+if [[ ! -f $js/node_modules/.camroll-lock-sha256 || $(cat "$js/node_modules/.camroll-lock-sha256") != "$lock_sha" ]]; then
+  (cd "$js" && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  echo "$lock_sha" > "$js/node_modules/.camroll-lock-sha256"
+  echo "fetch-packages: tests/js node modules ok"
+fi

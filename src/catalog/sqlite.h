@@ -48,6 +48,10 @@ class Statement {
   void Reset();
 
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  // The columns of the current row: how many, their names and SQLite types (SQLITE_INTEGER...).
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+  std::string ColumnName(int col) const { return sqlite3_column_name(stmt_, col); }
+  int ColumnType(int col) const { return sqlite3_column_type(stmt_, col); }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Real(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) const;

@@ -14,6 +14,7 @@
 
 #include "cli/credits.h"
 #include "cli/progress.h"
+#include "cli/server_commands.h"
 #include "cli/version.h"
 #include "core/civil_time.h"
 #include "core/files.h"
@@ -654,6 +655,8 @@ int main(int argc, char** argv) {
   models_install->add_flag("--force", models_flags.force,
                            "Convert again even the models that are up to date");
 
+  auto server_commands = AddServerCommands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -679,6 +682,7 @@ int main(int argc, char** argv) {
   if (*people) return RunPeople(people_flags);
   if (*models_install) return RunModelsInstall(models_flags);
   if (*models_list) return RunModelsList(models_flags);
+  if (auto code = RunServerCommands(*server_commands)) return *code;
   std::cout << app.help();
   return kExitUsage;
 }

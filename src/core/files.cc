@@ -53,7 +53,7 @@ Status WriteAll(int fd, const uint8_t* data, size_t size, const std::filesystem:
   return Ok();
 }
 
-Status FsyncDirectory(const std::filesystem::path& dir) {
+Status SyncDir(const std::filesystem::path& dir) {
   Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return ErrnoError("opening directory", dir);
   if (::fsync(fd.get()) != 0) return ErrnoError("syncing directory", dir);
@@ -130,7 +130,7 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::span<const uint8_
     return err;
   }
   if (durability == Durability::kNone) return Ok();
-  return FsyncDirectory(path.parent_path());
+  return SyncDir(path.parent_path());
 }
 
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data,
@@ -161,5 +161,7 @@ Status EnsureDirectory(const std::filesystem::path& path) {
   }
   return Ok();
 }
+
+Status FsyncDirectory(const std::filesystem::path& dir) { return SyncDir(dir); }
 
 }  // namespace camroll

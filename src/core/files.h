@@ -47,6 +47,9 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data,
 // file system). Replaces an existing `path`.
 Status LinkOrCopy(const std::filesystem::path& target, const std::filesystem::path& path);
 
+// fsync of a directory: makes a created, renamed or deleted entry in it survive a crash.
+Status FsyncDirectory(const std::filesystem::path& dir);
+
 // std::filesystem::create_directories with a Status.
 Status EnsureDirectory(const std::filesystem::path& path);
 

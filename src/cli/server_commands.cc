@@ -1,0 +1,210 @@
+#include "cli/server_commands.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <iostream>
+#include <string>
+
+#include "core/log.h"
+#include "core/paths.h"
+#include "server/api.h"
+#include "server/auth.h"
+#include "server/service.h"
+
+namespace camroll {
+
+struct ServerCommands {
+  CLI::App* serve = nullptr;
+  CLI::App* admin = nullptr;
+  CLI::App* create_user = nullptr;
+  CLI::App* verify_ledger = nullptr;
+  CLI::App* process = nullptr;
+
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8080";
+  std::string models_dir;
+  std::string web_root;
+  size_t workers = 1;
+  size_t threads = 0;
+  int64_t retention_days = 30;
+  int64_t max_upload_bytes = int64_t{4} << 30;
+  int64_t process_delay_s = 2;
+
+  std::string user;
+  bool password_stdin = false;
+
+  std::string roll;
+  bool watch = false;
+  bool json = false;
+
+  std::filesystem::path Data() const {
+    return data_dir.empty() ? DefaultDataDir() / "server" : std::filesystem::path(data_dir);
+  }
+};
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+constexpr int kExitFatal = 3;
+
+int Fatal(const Error& e) {
+  std::cerr << "camroll: " << e.message() << "\n";
+  return kExitFatal;
+}
+
+std::filesystem::path DefaultWebRoot() {
+  // The web app: plain modules, served from the source tree (no build step).
+  return std::filesystem::path(CAMROLL_WEB_ROOT);
+}
+
+Result<std::unique_ptr<server::Service>> OpenService(const ServerCommands& c) {
+  server::ServerOptions o;
+  o.data_dir = c.Data();
+  if (!c.models_dir.empty()) o.models_dir = c.models_dir;
+  o.workers = c.workers;
+  o.pipeline_threads = c.threads;
+  o.retention_days = c.retention_days;
+  o.tus.max_size = c.max_upload_bytes;
+  o.process_delay_s = c.process_delay_s;
+  return server::Service::Open(o);
+}
+
+int RunServe(const ServerCommands& c) {
+  const auto colon = c.listen.rfind(':');
+  int port = 0;
+  try {
+    port = colon == std::string::npos ? -1 : std::stoi(c.listen.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    std::cerr << "camroll serve: --listen HOST:PORT\n";
+    return kExitUsage;
+  }
+  // Signals are taken by sigwait below, not by whichever thread they hit.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (GetLogLevel() > LogLevel::kInfo) SetLogLevel(LogLevel::kInfo);
+
+  auto service = OpenService(c);
+  if (!service) return Fatal(service.error());
+  server::ApiOptions api_options;
+  api_options.host = c.listen.substr(0, colon);
+  api_options.port = port;
+  const auto web = c.web_root.empty() ? DefaultWebRoot() : std::filesystem::path(c.web_root);
+  if (std::filesystem::is_regular_file(web / "index.html")) api_options.web_root = web;
+  server::Api api(**service, api_options);
+  if (auto st = api.Start(); !st) return Fatal(st.error());
+  (*service)->StartWorkers();
+  std::cout << fmt::format("camroll serving {} on http://{}:{}{}", c.Data().string(),
+                           api_options.host, api.port(),
+                           api_options.web_root.empty() ? " (no web app built)" : "")
+            << std::endl;
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "stopping" << std::endl;
+  api.Stop();
+  (*service)->StopWorkers();
+  return kExitOk;
+}
+
+Result<std::string> ReadPassword(bool from_stdin) {
+  if (!from_stdin) {
+    // A random one; the owner can sign in to the web app with it.
+    std::string password = server::NewSecret("").substr(0, 20);
+    std::cerr << "password: " << password << "\n";
+    return password;
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  return password;
+}
+
+int RunAdmin(const ServerCommands& c) {
+  auto service = OpenService(c);
+  if (!service) return Fatal(service.error());
+  if (*c.create_user) {
+    auto password = ReadPassword(c.password_stdin);
+    if (!password) return Fatal(password.error());
+    auto token = (*service)->CreateUser(c.user, *password);
+    if (!token) return Fatal(token.error());
+    std::cout << *token << "\n";
+    return kExitOk;
+  }
+  if (*c.verify_ledger) {
+    auto check = (*service)->VerifyLedger();
+    if (!check) return Fatal(check.error());
+    if (check->intact) {
+      std::cout << fmt::format("The consent ledger is intact: {} entries.\n", check->entries);
+      return kExitOk;
+    }
+    std::cout << fmt::format("The consent ledger was TAMPERED WITH at entry {}: {}\n",
+                             check->first_bad_seq.value_or(0), check->reason);
+    return 1;
+  }
+  if (*c.process) {
+    auto user = (*service)->store().FindUser(c.user);
+    if (!user) return Fatal(user.error());
+    if (!*user) {
+      std::cerr << "camroll: no user " << c.user << "\n";
+      return kExitUsage;
+    }
+    if (auto st = (*service)->ProcessUser((*user)->id); !st) return Fatal(st.error());
+    std::cout << "Processed " << c.user << "'s uploads.\n";
+    return kExitOk;
+  }
+  return kExitUsage;
+}
+
+}  // namespace
+
+std::shared_ptr<ServerCommands> AddServerCommands(CLI::App& app) {
+  auto c = std::make_shared<ServerCommands>();
+  c->serve = app.add_subcommand(
+      "serve", "Run the server: HTTP API, tus uploads, web app and processing workers");
+  c->admin = app.add_subcommand("admin", "Server administration: users, consent ledger");
+  for (auto* cmd : {c->serve, c->admin}) {
+    cmd->add_option("--data", c->data_dir,
+                    "Server data folder (default: $XDG_DATA_HOME/camroll/server)");
+    cmd->add_option("--models", c->models_dir, "Models folder (default: as camroll models)");
+    cmd->add_option("--retention-days", c->retention_days,
+                    "Delete unposted uploads after this many days")
+        ->capture_default_str();
+  }
+  c->serve->add_option("--listen", c->listen, "HOST:PORT to listen on")->capture_default_str();
+  c->serve->add_option("--web", c->web_root,
+                       "Folder of the web app (default: web/ of the source tree)");
+  c->serve->add_option("--workers", c->workers, "Processing workers")->capture_default_str();
+  c->serve->add_option("--threads", c->threads, "Threads inside one job (default: one per CPU)");
+  c->serve->add_option("--max-upload-bytes", c->max_upload_bytes, "Largest file accepted")
+      ->capture_default_str();
+  c->serve
+      ->add_option("--process-delay", c->process_delay_s,
+                   "Seconds a job waits for more uploads before it runs")
+      ->capture_default_str();
+  c->admin->require_subcommand(1);
+  c->create_user = c->admin->add_subcommand(
+      "create-user", "Create a user; prints an API token (all scopes) on stdout");
+  c->create_user->add_option("NAME", c->user, "User name")->required();
+  c->create_user->add_flag("--password-stdin", c->password_stdin,
+                           "Read the password from stdin (else a random one is printed on stderr)");
+  c->verify_ledger = c->admin->add_subcommand(
+      "verify-ledger", "Check the consent ledger's hash chain; exit 1 if it was tampered with");
+  c->process = c->admin->add_subcommand("process", "Process a user's uploads now");
+  c->process->add_option("NAME", c->user, "User name")->required();
+
+  return c;
+}
+
+std::optional<int> RunServerCommands(ServerCommands& c) {
+  if (*c.serve) return RunServe(c);
+  if (*c.admin) return RunAdmin(c);
+  return std::nullopt;
+}
+
+}  // namespace camroll

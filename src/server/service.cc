@@ -1,0 +1,685 @@
+#include "server/service.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+
+#include "core/files.h"
+#include "core/log.h"
+#include "ml/model_store.h"
+#include "pipeline/pipeline.h"
+#include "server/auth.h"
+#include "server/notices.h"
+
+namespace camroll::server {
+namespace {
+
+int64_t SystemNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status RemoveTree(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) return Fail(ErrorCode::kIo, fmt::format("deleting {}: {}", path.string(), ec.message()));
+  return Ok();
+}
+
+std::optional<std::string> ReadHead(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string head;
+  if (!(in >> head)) return std::nullopt;
+  return head;
+}
+
+nlohmann::json LedgerJson(const LedgerEntry& e) {
+  return {{"seq", e.seq},
+          {"switch", e.switch_name},
+          {"value", e.value},
+          {"notice_version", e.notice_version},
+          {"notice_text", e.notice_text},
+          {"method", e.method},
+          {"purpose", e.purpose},
+          {"time", e.time},
+          {"hash", e.hash}};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Service>> Service::Open(ServerOptions options) {
+  CAMROLL_RETURN_IF_ERROR(InitCrypto());
+  if (!options.now) options.now = SystemNow;
+  if (options.models_dir.empty()) options.models_dir = ml::DefaultModelsDir();
+  CAMROLL_RETURN_IF_ERROR(EnsureDirectory(options.data_dir));
+  std::unique_ptr<Service> s(new Service(std::move(options)));
+  CAMROLL_ASSIGN_OR_RETURN(s->store_, Store::Open(s->options_.data_dir / "server.db"));
+  Service* self = s.get();
+  TusHooks hooks;
+  hooks.now = s->options_.now;
+  hooks.refusal = [self](int64_t user) -> std::optional<std::string> {
+    auto on = self->store_->Switch(user, kCloudProcessing);
+    if (!on) return "consent could not be checked: " + on.error().message();
+    if (!*on) return std::string("cloud processing is off: switch it on in Settings to upload");
+    return std::nullopt;
+  };
+  hooks.on_asset = [self](int64_t user, int64_t, bool fresh) {
+    if (!fresh) return;
+    if (auto st =
+            self->store_->Enqueue(user, "process", self->Now() + self->options_.process_delay_s);
+        !st) {
+      Log(LogLevel::kError, "queueing processing: {}", st.error().message());
+    }
+    self->work_cv_.notify_all();
+  };
+  s->tus_ = std::make_unique<TusService>(*s->store_, s->options_.data_dir, "/v1/uploads",
+                                         s->options_.tus, std::move(hooks));
+  CAMROLL_ASSIGN_OR_RETURN(std::string recovered, s->tus_->Recover());
+  Log(LogLevel::kInfo, "uploads recovered: {}", recovered);
+  return s;
+}
+
+Service::~Service() { StopWorkers(); }
+
+std::filesystem::path Service::UserDir(int64_t user) const {
+  return options_.data_dir / "users" / std::to_string(user);
+}
+
+std::mutex& Service::UserLock(int64_t user) {
+  std::lock_guard lock(users_mu_);
+  auto& m = user_locks_[user];
+  if (!m) m = std::make_unique<std::mutex>();
+  return *m;
+}
+
+// ---- accounts ----
+
+Result<std::string> Service::CreateUser(const std::string& name, const std::string& password) {
+  if (name.empty() || name.size() > 64 ||
+      !std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+      })) {
+    return Fail(ErrorCode::kInvalidInput,
+                "a user name is 1-64 letters, digits, dots, dashes or underscores");
+  }
+  CAMROLL_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  CAMROLL_ASSIGN_OR_RETURN(int64_t user, store_->CreateUser(name, hash, Now()));
+  const std::string token = NewSecret("crt_");
+  CAMROLL_RETURN_IF_ERROR(store_->AddToken(user, SecretHash(token), kAllScopes, "admin", Now()));
+  return token;
+}
+
+Result<std::string> Service::CreateToken(const Principal& by,
+                                         const std::vector<std::string>& scopes,
+                                         const std::string& label) {
+  CAMROLL_RETURN_IF_ERROR(CheckScopes(scopes));
+  if (!ScopesWithin(scopes, by.scopes)) {
+    return Fail(ErrorCode::kPermission, "a token can only grant scopes its maker holds");
+  }
+  if (label.size() > 100) return Fail(ErrorCode::kLimit, "a label of over 100 bytes");
+  const std::string token = NewSecret("crt_");
+  CAMROLL_RETURN_IF_ERROR(store_->AddToken(by.user, SecretHash(token), scopes, label, Now()));
+  return token;
+}
+
+Result<std::optional<Principal>> Service::Authenticate(const std::string& bearer_token) {
+  if (bearer_token.empty() || bearer_token.size() > 200) return std::optional<Principal>();
+  CAMROLL_ASSIGN_OR_RETURN(auto token, store_->TokenByHash(SecretHash(bearer_token)));
+  if (!token || token->revoked) return std::optional<Principal>();
+  Principal p;
+  p.user = token->user;
+  p.scopes = token->scopes;
+  p.token_id = token->id;
+  return std::optional<Principal>(p);
+}
+
+Result<std::pair<std::string, std::string>> Service::SignIn(const std::string& name,
+                                                            const std::string& password) {
+  CAMROLL_ASSIGN_OR_RETURN(auto user, store_->FindUser(name));
+  // Hash even for an unknown name, so timing does not tell which names exist.
+  static const std::string kDummy = *HashPassword("camroll-dummy-password");
+  CAMROLL_ASSIGN_OR_RETURN(std::string stored,
+                           user ? store_->PasswordHash(user->id) : Result<std::string>(kDummy));
+  if (!VerifyPassword(stored, password) || !user) {
+    return Fail(ErrorCode::kPermission, "wrong user name or password");
+  }
+  const std::string secret = NewSecret("crs_");
+  const std::string csrf = RandomHex16();
+  CAMROLL_RETURN_IF_ERROR(store_->AddWebSession(user->id, SecretHash(secret), csrf,
+                                                Now() + options_.session_days * 86400));
+  return std::pair{secret, csrf};
+}
+
+Result<std::optional<Principal>> Service::SessionPrincipal(const std::string& secret) {
+  if (secret.empty() || secret.size() > 200) return std::optional<Principal>();
+  CAMROLL_ASSIGN_OR_RETURN(auto session, store_->WebSessionByHash(SecretHash(secret), Now()));
+  if (!session) return std::optional<Principal>();
+  Principal p;
+  p.user = session->user;
+  p.scopes = kAllScopes;
+  p.session_hash = SecretHash(secret);
+  p.csrf = session->csrf;
+  return std::optional<Principal>(p);
+}
+
+Status Service::SignOut(const std::string& secret) {
+  return store_->DeleteWebSession(SecretHash(secret));
+}
+
+bool Service::StillValid(const Principal& p) {
+  if (p.token_id != 0) {
+    auto tokens = store_->Tokens(p.user);
+    if (!tokens) return false;
+    for (const Token& t : *tokens) {
+      if (t.id == p.token_id) return !t.revoked;
+    }
+    return false;
+  }
+  return true;  // sessions are checked per request; a sign-out ends the next one
+}
+
+// ---- switches and consent ----
+
+Result<std::map<std::string, bool>> Service::Switches(int64_t user) {
+  std::map<std::string, bool> out;
+  for (const Notice& n : Notices()) {
+    CAMROLL_ASSIGN_OR_RETURN(out[n.switch_name], store_->Switch(user, n.switch_name));
+  }
+  return out;
+}
+
+Result<SwitchChange> Service::SetSwitch(int64_t user, const std::string& name, bool value,
+                                        const std::string& method) {
+  const Notice* notice = FindNotice(name);
+  if (notice == nullptr) return Fail(ErrorCode::kInvalidInput, "no switch named '" + name + "'");
+  SwitchChange change;
+  {
+    std::lock_guard lock(ledger_mu_);
+    CAMROLL_ASSIGN_OR_RETURN(bool current, store_->Switch(user, name));
+    if (current == value) return change;
+    LedgerEntry e;
+    e.user = user;
+    e.switch_name = name;
+    e.value = value;
+    e.notice_version = notice->version;
+    e.notice_text = value ? notice->turn_on : notice->turn_off;
+    e.method = method;
+    e.purpose = notice->purpose;
+    e.time = Now();
+    CAMROLL_ASSIGN_OR_RETURN(change.entry, store_->AppendLedger(e));
+    CAMROLL_RETURN_IF_ERROR(WriteFileAtomic(options_.data_dir / "ledger.head", change.entry.hash));
+    change.changed = true;
+  }
+  // The switch is recorded first, so that from here on every upload and job sees it.
+  if (name == kCloudProcessing) {
+    if (value) {
+      CAMROLL_RETURN_IF_ERROR(store_->Enqueue(user, "process", Now()));
+      work_cv_.notify_all();
+    } else {
+      CAMROLL_RETURN_IF_ERROR(PurgeMedia(user));
+      change.deleted =
+          "every uploaded photo and video, thumbnail, derived fact, face, person, idea and "
+          "rendered file";
+    }
+  } else if (name == kFaceGrouping) {
+    if (value) {
+      CAMROLL_RETURN_IF_ERROR(store_->Enqueue(user, "process", Now()));
+      work_cv_.notify_all();
+    } else {
+      CAMROLL_RETURN_IF_ERROR(PurgeFaces(user));
+      change.deleted = "every face, face signature, person and name";
+    }
+  }
+  return change;
+}
+
+Result<LedgerCheck> Service::VerifyLedger() {
+  CAMROLL_ASSIGN_OR_RETURN(auto entries, store_->Ledger(std::nullopt));
+  return server::VerifyLedger(entries, ReadHead(options_.data_dir / "ledger.head"));
+}
+
+// ---- purges ----
+
+Status Service::PurgeMedia(int64_t user) {
+  // Waits for a job of this user that is running now: it re-checks consent before each stage
+  // and stops, and nothing it writes may outlive the purge.
+  std::lock_guard lock(UserLock(user));
+  CAMROLL_RETURN_IF_ERROR(store_->PurgeUserMedia(user));
+  CAMROLL_RETURN_IF_ERROR(tus_->DeleteUserParts(user));
+  CAMROLL_RETURN_IF_ERROR(RemoveTree(UserDir(user)));
+  Log(LogLevel::kInfo, "user {}: media purged", user);
+  return Ok();
+}
+
+Status Service::PurgeFaces(int64_t user) {
+  std::lock_guard lock(UserLock(user));
+  const auto catalog_file = UserData(user) / "catalog.db";
+  if (!std::filesystem::exists(catalog_file)) return Ok();
+  CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(UserData(user)));
+  {
+    CAMROLL_ASSIGN_OR_RETURN(auto tx, catalog->Begin());
+    CAMROLL_ASSIGN_OR_RETURN(int64_t faces, catalog->PurgeFaceGrouping());
+    CAMROLL_RETURN_IF_ERROR(catalog->SetSetting(kFaceGroupingKey, "off", Now()));
+    CAMROLL_RETURN_IF_ERROR(tx.Commit());
+    Log(LogLevel::kInfo, "user {}: {} faces purged", user, faces);
+  }
+  CAMROLL_RETURN_IF_ERROR(catalog->Checkpoint());
+  // Ideas that featured people are made again without them.
+  CAMROLL_RETURN_IF_ERROR(store_->Enqueue(user, "process", Now()));
+  work_cv_.notify_all();
+  return Ok();
+}
+
+// ---- processing ----
+
+void Service::StartWorkers() {
+  std::lock_guard lock(work_mu_);
+  stopping_ = false;
+  for (size_t i = 0; i < std::max<size_t>(1, options_.workers); ++i) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
+}
+
+void Service::StopWorkers() {
+  {
+    std::lock_guard lock(work_mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+}
+
+void Service::WorkerLoop() {
+  int64_t last_maintenance = 0;
+  for (;;) {
+    {
+      std::unique_lock lock(work_mu_);
+      if (stopping_) return;
+    }
+    if (Now() - last_maintenance >= 60) {
+      last_maintenance = Now();
+      if (auto done = Maintain(); !done) {
+        Log(LogLevel::kError, "maintenance: {}", done.error().message());
+      }
+    }
+    auto job = store_->TakeJob(Now());
+    if (!job) {
+      Log(LogLevel::kError, "job queue: {}", job.error().message());
+    } else if (*job) {
+      auto ran = RunJob(**job);
+      (void)store_->FinishJob((*job)->id, ran ? "" : ran.error().message());
+      continue;
+    }
+    std::unique_lock lock(work_mu_);
+    work_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; });
+  }
+}
+
+Status Service::RunJob(const Job& job) {
+  if (job.kind != "process") return Fail(ErrorCode::kInternal, "unknown job " + job.kind);
+  std::lock_guard lock(UserLock(job.user));
+  return ProcessLocked(job.user);
+}
+
+Status Service::ProcessUser(int64_t user) {
+  std::lock_guard lock(UserLock(user));
+  return ProcessLocked(user);
+}
+
+Status Service::ProcessLocked(int64_t user) {
+  // Consent is checked when the job runs, not when it was queued.
+  CAMROLL_ASSIGN_OR_RETURN(bool cloud, store_->Switch(user, kCloudProcessing));
+  if (!cloud) {
+    Log(LogLevel::kInfo, "user {}: cloud processing is off; job dropped", user);
+    return Ok();
+  }
+  CAMROLL_ASSIGN_OR_RETURN(bool faces, store_->Switch(user, kFaceGrouping));
+  if (!std::filesystem::is_directory(UserRoll(user))) return Ok();  // nothing uploaded yet
+  const int64_t started = Now();
+  PipelineOptions options;
+  options.data_dir = UserData(user);
+  options.roll = UserRoll(user);
+  options.threads = options_.pipeline_threads;
+  options.models_dir = options_.models_dir;
+  options.faces = faces ? PipelineOptions::Faces::kOn : PipelineOptions::Faces::kOff;
+  options.require_models_for_faces = false;
+  auto run = Suggest(options);
+  if (!run) return std::unexpected(run.error());
+  CAMROLL_RETURN_IF_ERROR(store_->MarkProcessed(user, started, Now()));
+  Log(LogLevel::kInfo, "user {}: {} files, {} ideas", user, run->scan.stats.files,
+      run->ideas.size());
+  return Ok();
+}
+
+Result<std::string> Service::Maintain() {
+  CAMROLL_ASSIGN_OR_RETURN(size_t expired, tus_->ExpireUploads());
+  CAMROLL_ASSIGN_OR_RETURN(auto old,
+                           store_->UnpostedBefore(Now() - options_.retention_days * 86400));
+  std::set<int64_t> touched;
+  for (const Asset& a : old) {
+    std::lock_guard lock(UserLock(a.user));
+    std::error_code ec;
+    std::filesystem::remove(UserDir(a.user) / a.file, ec);
+    CAMROLL_RETURN_IF_ERROR(store_->DeleteAsset(a.user, a.id));
+    touched.insert(a.user);
+  }
+  // The next run removes what was derived from the deleted files (the catalog cascades).
+  for (int64_t user : touched) CAMROLL_RETURN_IF_ERROR(store_->Enqueue(user, "process", Now()));
+  return fmt::format("{} expired uploads and {} unposted files past retention deleted", expired,
+                     old.size());
+}
+
+// ---- what the API serves ----
+
+namespace {
+
+struct UserCatalog {
+  std::unique_ptr<Catalog> catalog;
+  int64_t roll_id = 0;
+};
+
+}  // namespace
+
+static Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& data,
+                                                          const std::filesystem::path& roll) {
+  if (!std::filesystem::exists(data / "catalog.db")) return std::optional<UserCatalog>();
+  UserCatalog uc;
+  CAMROLL_ASSIGN_OR_RETURN(uc.catalog, OpenCatalog(data));
+  std::error_code ec;
+  CAMROLL_ASSIGN_OR_RETURN(
+      uc.roll_id, uc.catalog->EnsureRoll(std::filesystem::weakly_canonical(roll, ec).string()));
+  return std::optional<UserCatalog>(std::move(uc));
+}
+
+Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) {
+  if (surface != "story" && surface != "browse") {
+    return Fail(ErrorCode::kInvalidInput, "surface is story or browse");
+  }
+  if (surface == "browse") {
+    CAMROLL_ASSIGN_OR_RETURN(bool browse, store_->Switch(user, kBrowseSuggestions));
+    if (!browse) {
+      return Fail(ErrorCode::kPermission,
+                  "suggestions while browsing are off: switch them on in Settings");
+    }
+  }
+  nlohmann::json out = nlohmann::json::array();
+  std::lock_guard lock(UserLock(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  if (!uc) return out;
+  CAMROLL_ASSIGN_OR_RETURN(auto ideas, uc->catalog->LoadIdeas(uc->roll_id));
+  CAMROLL_ASSIGN_OR_RETURN(auto feedback, uc->catalog->LoadFeedback(uc->roll_id));
+  std::map<std::string, bool> verdict;
+  for (const auto& f : feedback) verdict[f.idea_id] = f.accepted;
+  for (const StoredIdea& s : ideas) {
+    auto v = verdict.find(s.id);
+    if (v != verdict.end() && !v->second) continue;  // dismissed: never shown again
+    if (surface == "browse" && s.type != IdeaType::kCollage && s.type != IdeaType::kRecap) continue;
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& path : s.members) {
+      CAMROLL_ASSIGN_OR_RETURN(auto asset, store_->AssetByFile(user, "originals/" + path));
+      if (asset) members.push_back(asset->id);
+    }
+    nlohmann::json files = nlohmann::json::array();
+    for (size_t i = 0; i < s.files.size(); ++i) {
+      if (s.files[i].empty()) continue;
+      const std::string ext = std::filesystem::path(s.files[i]).extension().string();
+      files.push_back({{"url", fmt::format("/v1/ideas/{}/files/{}", s.id, i)},
+                       {"type", ext == ".mp4"   ? "video/mp4"
+                                : ext == ".png" ? "image/png"
+                                                : "image/jpeg"}});
+    }
+    nlohmann::json evidence = nlohmann::json::array();
+    for (const auto& e : s.evidence) evidence.push_back({{"kind", e.kind}, {"detail", e.detail}});
+    out.push_back({{"id", s.id},
+                   {"type", IdeaTypeName(s.type)},
+                   {"title", s.title},
+                   {"subtitle", s.subtitle},
+                   {"why", s.why},
+                   {"variant", s.variant},
+                   {"score", s.score},
+                   {"evidence", evidence},
+                   {"members", members},
+                   {"files", files},
+                   {"accepted", v != verdict.end() && v->second}});
+    if (surface == "browse" && out.size() >= 5) break;
+  }
+  return out;
+}
+
+Result<nlohmann::json> Service::Feedback(int64_t user, const std::string& idea_id, bool accept) {
+  std::lock_guard lock(UserLock(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
+  CAMROLL_ASSIGN_OR_RETURN(auto idea, uc->catalog->FindIdea(idea_id));
+  if (!idea || idea->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
+  CAMROLL_RETURN_IF_ERROR(uc->catalog->RecordFeedback(uc->roll_id, *idea, accept, Now()));
+  if (accept) {
+    std::vector<std::string> files;
+    for (const auto& m : idea->members) files.push_back("originals/" + m);
+    CAMROLL_RETURN_IF_ERROR(store_->SetPosted(user, files));
+  }
+  return nlohmann::json{{"id", idea_id}, {"accepted", accept}};
+}
+
+Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string& idea_id,
+                                                size_t n) {
+  std::lock_guard lock(UserLock(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
+  CAMROLL_ASSIGN_OR_RETURN(auto idea, uc->catalog->FindIdea(idea_id));
+  if (!idea || idea->roll_id != uc->roll_id || n >= idea->files.size() || idea->files[n].empty()) {
+    return Fail(ErrorCode::kNotFound, "no such file");
+  }
+  const auto path = UserData(user) / idea->files[n];
+  if (!std::filesystem::is_regular_file(path)) {
+    return Fail(ErrorCode::kNotFound, "that file is not rendered yet");
+  }
+  return path;
+}
+
+Result<nlohmann::json> Service::AssetJson(int64_t user, int64_t asset_id) {
+  CAMROLL_ASSIGN_OR_RETURN(auto a, store_->FindAsset(user, asset_id));
+  if (!a) return Fail(ErrorCode::kNotFound, "no such asset");
+  return nlohmann::json{
+      {"id", a->id},
+      {"name", a->name},
+      {"type", a->type},
+      {"size", a->size},
+      {"sha256", a->sha256},
+      {"uploaded", a->created},
+      {"posted", a->posted},
+      {"processed", a->processed ? nlohmann::json(*a->processed) : nlohmann::json()},
+      {"expires", a->posted ? nlohmann::json()
+                            : nlohmann::json(a->created + options_.retention_days * 86400)}};
+}
+
+Result<nlohmann::json> Service::AssetList(int64_t user) {
+  CAMROLL_ASSIGN_OR_RETURN(auto assets, store_->Assets(user));
+  nlohmann::json out = nlohmann::json::array();
+  for (const Asset& a : assets) {
+    CAMROLL_ASSIGN_OR_RETURN(auto j, AssetJson(user, a.id));
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Result<nlohmann::json> Service::Derived(int64_t user, int64_t asset_id) {
+  CAMROLL_ASSIGN_OR_RETURN(auto a, store_->FindAsset(user, asset_id));
+  if (!a) return Fail(ErrorCode::kNotFound, "no such asset");
+  nlohmann::json out{{"asset", asset_id}, {"facts", nlohmann::json::array()}};
+  std::lock_guard lock(UserLock(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  if (!uc) return out;
+  auto& db = uc->catalog->db();
+  CAMROLL_ASSIGN_OR_RETURN(auto find,
+                           db.Prepare("SELECT id FROM assets WHERE roll_id=? AND path=?"));
+  find.Bind(1, uc->roll_id).Bind(2, a->file.substr(std::string("originals/").size()));
+  CAMROLL_ASSIGN_OR_RETURN(bool row, find.Step());
+  if (!row) return out;
+  const int64_t catalog_id = find.Int(0);
+  for (const PurposeTable& t : DerivedTables()) {
+    // Only tables with one row per asset fact (people tables hang off faces).
+    CAMROLL_ASSIGN_OR_RETURN(auto cols, db.Prepare(fmt::format("PRAGMA table_info({})", t.table)));
+    bool has_asset = false;
+    for (;;) {
+      CAMROLL_ASSIGN_OR_RETURN(bool r, cols.Step());
+      if (!r) break;
+      has_asset |= cols.Text(1) == "asset_id";
+    }
+    if (!has_asset) continue;
+    CAMROLL_ASSIGN_OR_RETURN(auto st,
+                             db.Prepare(fmt::format("SELECT * FROM {} WHERE asset_id=?", t.table)));
+    st.Bind(1, catalog_id);
+    for (;;) {
+      CAMROLL_ASSIGN_OR_RETURN(bool r, st.Step());
+      if (!r) break;
+      nlohmann::json fact{{"table", t.table}, {"purpose", t.purpose}};
+      nlohmann::json values = nlohmann::json::object();
+      for (int c = 0; c < st.ColumnCount(); ++c) {
+        const std::string name = st.ColumnName(c);
+        if (name == "asset_id" || name == "id") continue;
+        switch (st.ColumnType(c)) {
+          case SQLITE_INTEGER:
+            values[name] = st.Int(c);
+            break;
+          case SQLITE_FLOAT:
+            values[name] = st.Real(c);
+            break;
+          case SQLITE_TEXT:
+            values[name] = st.Text(c);
+            break;
+          case SQLITE_BLOB:
+            // Embeddings and hashes: their size is what a person can read.
+            values[name] = fmt::format("<{} bytes>", st.Blob(c).size());
+            break;
+          default:
+            values[name] = nullptr;
+        }
+      }
+      if (values.contains("created_at")) fact["created"] = values["created_at"];
+      fact["values"] = std::move(values);
+      out["facts"].push_back(std::move(fact));
+    }
+  }
+  return out;
+}
+
+}  // namespace camroll::server
+
+namespace camroll::server {
+
+Result<std::filesystem::path> Service::AssetThumbnail(int64_t user, int64_t asset_id) {
+  CAMROLL_ASSIGN_OR_RETURN(auto a, store_->FindAsset(user, asset_id));
+  if (!a) return Fail(ErrorCode::kNotFound, "no such asset");
+  std::lock_guard lock(UserLock(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  if (!uc) return Fail(ErrorCode::kNotFound, "not processed yet");
+  CAMROLL_ASSIGN_OR_RETURN(
+      auto st, uc->catalog->db().Prepare(
+                   "SELECT t.file FROM asset_thumbnails t JOIN assets a ON a.id=t.asset_id "
+                   "WHERE a.roll_id=? AND a.path=? ORDER BY t.size LIMIT 1"));
+  st.Bind(1, uc->roll_id).Bind(2, a->file.substr(std::string("originals/").size()));
+  CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Fail(ErrorCode::kNotFound, "no thumbnail yet");
+  const auto path = UserData(user) / st.Text(0);
+  if (!std::filesystem::is_regular_file(path)) return Fail(ErrorCode::kNotFound, "no thumbnail");
+  return path;
+}
+
+Result<nlohmann::json> Service::StatusJson(int64_t user) {
+  CAMROLL_ASSIGN_OR_RETURN(auto assets, store_->Assets(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto uploads, store_->Uploads(user));
+  CAMROLL_ASSIGN_OR_RETURN(int64_t pending_jobs, store_->PendingJobs(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto job_error, store_->LastJobError(user));
+  size_t processed = 0;
+  for (const Asset& a : assets) processed += a.processed.has_value();
+  size_t open = 0;
+  for (const Upload& u : uploads) open += !u.done;
+  nlohmann::json failed = nlohmann::json::array();
+  {
+    std::lock_guard lock(UserLock(user));
+    CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+    if (uc) {
+      CAMROLL_ASSIGN_OR_RETURN(auto facts, uc->catalog->LoadAssets(uc->roll_id));
+      for (const AssetFacts& f : facts) {
+        if (!f.failed) continue;
+        CAMROLL_ASSIGN_OR_RETURN(auto asset, store_->AssetByFile(user, "originals/" + f.path));
+        failed.push_back({{"asset", asset ? nlohmann::json(asset->id) : nlohmann::json()},
+                          {"name", asset ? asset->name : f.path},
+                          {"reason", f.error}});
+      }
+    }
+  }
+  return nlohmann::json{{"uploaded", assets.size()},
+                        {"uploading", open},
+                        {"analysed", processed},
+                        {"processing", pending_jobs > 0},
+                        {"failed", failed},
+                        {"last_error", job_error ? nlohmann::json(*job_error) : nlohmann::json()}};
+}
+
+nlohmann::json Service::RetentionJson() const {
+  return {{"unposted_uploads_days", options_.retention_days},
+          {"unfinished_uploads_hours", options_.tus.expire_after_s / 3600},
+          {"browser_sessions_days", options_.session_days},
+          {"schedule",
+           {fmt::format("Uploaded photos and videos that are not part of an accepted idea are "
+                        "deleted {} days after upload, with everything derived from them.",
+                        options_.retention_days),
+            fmt::format("Unfinished uploads are deleted {} hours after they began.",
+                        options_.tus.expire_after_s / 3600),
+            "Switching cloud processing off deletes every upload and everything derived at once.",
+            "Switching face grouping off deletes every face, face signature and person at once; "
+            "face data is never kept longer than 3 years.",
+            "Consent records are kept as proof of consent and of its withdrawal."}}};
+}
+
+Result<std::vector<Service::ExportItem>> Service::Export(int64_t user) {
+  std::vector<ExportItem> items;
+  CAMROLL_ASSIGN_OR_RETURN(auto u, store_->UserById(user));
+  if (!u) return Fail(ErrorCode::kNotFound, "no such user");
+  CAMROLL_ASSIGN_OR_RETURN(auto switches, Switches(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto ledger, store_->Ledger(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto assets, AssetList(user));
+  nlohmann::json ledger_json = nlohmann::json::array();
+  for (const auto& e : ledger) ledger_json.push_back(LedgerJson(e));
+  nlohmann::json account{{"user", u->name},      {"created", u->created},
+                         {"switches", switches}, {"consent_ledger", ledger_json},
+                         {"assets", assets},     {"retention", RetentionJson()}};
+  nlohmann::json derived = nlohmann::json::array();
+  for (const auto& a : assets) {
+    CAMROLL_ASSIGN_OR_RETURN(auto d, Derived(user, a["id"].get<int64_t>()));
+    derived.push_back(std::move(d));
+  }
+  CAMROLL_ASSIGN_OR_RETURN(auto ideas, Ideas(user, "story"));
+  items.push_back({"camroll-export/account.json", account.dump(2), {}});
+  items.push_back({"camroll-export/derived.json", derived.dump(2), {}});
+  items.push_back({"camroll-export/ideas.json", ideas.dump(2), {}});
+  CAMROLL_ASSIGN_OR_RETURN(auto rows, store_->Assets(user));
+  for (const Asset& a : rows) {
+    items.push_back(
+        {fmt::format("camroll-export/originals/{}-{}", a.id, a.name), "", UserDir(user) / a.file});
+  }
+  {
+    std::lock_guard lock(UserLock(user));
+    CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+    if (uc) {
+      CAMROLL_ASSIGN_OR_RETURN(auto stored, uc->catalog->LoadIdeas(uc->roll_id));
+      for (const StoredIdea& s : stored) {
+        for (const auto& f : s.files) {
+          if (f.empty() || !std::filesystem::is_regular_file(UserData(user) / f)) continue;
+          items.push_back(
+              {"camroll-export/ideas/" + s.id + "/" + std::filesystem::path(f).filename().string(),
+               "", UserData(user) / f});
+        }
+      }
+    }
+  }
+  return items;
+}
+
+}  // namespace camroll::server

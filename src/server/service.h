@@ -1,0 +1,149 @@
+// The server's behaviour behind the HTTP routes: accounts, switches and their consent ledger,
+// uploads (tus.h), the job queue and its workers, ideas, transparency, export, retention and
+// purges. The HTTP layer (api.h) only translates; the CLI's `admin` uses this directly.
+//
+// Data folder layout:
+//   DATA/server.db                  accounts, tokens, ledger, uploads, assets, jobs (store.h)
+//   DATA/ledger.head                the newest ledger hash (detects entries cut off the end)
+//   DATA/uploads/USER/ID.part       unfinished uploads
+//   DATA/users/USER/originals/      the user's uploaded files, named by content hash
+//   DATA/users/USER/data/           what camroll derived from them (catalog.db, thumbs/, renders/)
+// Purging a user's media removes DATA/uploads/USER and DATA/users/USER and their rows.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "server/ledger.h"
+#include "server/store.h"
+#include "server/tus.h"
+
+namespace camroll::server {
+
+struct ServerOptions {
+  std::filesystem::path data_dir;
+  std::filesystem::path models_dir;  // empty: ml::DefaultModelsDir()
+  TusLimits tus;
+  int64_t retention_days = 30;   // unposted uploads are deleted after this many days
+  size_t workers = 1;            // processing threads (each runs one user's job at a time)
+  size_t pipeline_threads = 0;   // threads inside one job; 0: one per CPU
+  int64_t process_delay_s = 2;   // a job waits this long for more uploads before it runs
+  int64_t session_days = 14;     // browser sessions
+  std::function<int64_t()> now;  // the clock (tests move it); default: system clock
+};
+
+// Who is calling: from an API token or a browser session.
+struct Principal {
+  int64_t user = 0;
+  std::vector<std::string> scopes;
+  int64_t token_id = 0;      // 0 for a browser session
+  std::string session_hash;  // for a browser session
+  std::string csrf;          // the session's CSRF token
+};
+
+struct SwitchChange {
+  bool changed = false;
+  LedgerEntry entry;
+  std::string deleted;  // what a switch-off deleted, in words
+};
+
+class Service {
+ public:
+  static Result<std::unique_ptr<Service>> Open(ServerOptions options);
+  ~Service();
+
+  Store& store() { return *store_; }
+  TusService& tus() { return *tus_; }
+  const ServerOptions& options() const { return options_; }
+  int64_t Now() const { return options_.now(); }
+
+  // Accounts. CreateUser returns a new API token with every scope.
+  Result<std::string> CreateUser(const std::string& name, const std::string& password);
+  Result<std::string> CreateToken(const Principal& by, const std::vector<std::string>& scopes,
+                                  const std::string& label);
+  Result<std::optional<Principal>> Authenticate(const std::string& bearer_token);
+  // Browser sign-in: returns the session secret (the cookie) and its CSRF token.
+  Result<std::pair<std::string, std::string>> SignIn(const std::string& name,
+                                                     const std::string& password);
+  Result<std::optional<Principal>> SessionPrincipal(const std::string& secret);
+  Status SignOut(const std::string& secret);
+  // Still valid now (not revoked, session not expired)?
+  bool StillValid(const Principal& p);
+
+  // Switches and consent.
+  Result<std::map<std::string, bool>> Switches(int64_t user);
+  Result<SwitchChange> SetSwitch(int64_t user, const std::string& name, bool value,
+                                 const std::string& method);
+  Result<LedgerCheck> VerifyLedger();
+
+  // Processing.
+  void StartWorkers();
+  void StopWorkers();
+  // Runs the user's processing now, on the calling thread (tests, `admin process`).
+  Status ProcessUser(int64_t user);
+  // Deletes expired uploads and unposted assets past retention; returns what it did.
+  Result<std::string> Maintain();
+
+  // What the API serves.
+  Result<nlohmann::json> Ideas(int64_t user, const std::string& surface);
+  // accept / dismiss; accepting marks the idea's photos as posted.
+  Result<nlohmann::json> Feedback(int64_t user, const std::string& idea_id, bool accept);
+  // The n-th rendered file of an idea (absolute path), if the user has it.
+  Result<std::filesystem::path> IdeaFile(int64_t user, const std::string& idea_id, size_t n);
+  Result<nlohmann::json> AssetJson(int64_t user, int64_t asset_id);
+  Result<nlohmann::json> AssetList(int64_t user);
+  Result<nlohmann::json> Derived(int64_t user, int64_t asset_id);
+  Result<std::filesystem::path> AssetThumbnail(int64_t user, int64_t asset_id);
+  Result<nlohmann::json> StatusJson(int64_t user);
+  nlohmann::json RetentionJson() const;
+  // Every file to put in the user's export archive: (name in the archive, bytes or a path).
+  struct ExportItem {
+    std::string name;
+    std::string bytes;
+    std::filesystem::path file;
+  };
+  Result<std::vector<ExportItem>> Export(int64_t user);
+
+  // Deletes every original, upload and derived file and row of the user's media.
+  Status PurgeMedia(int64_t user);
+  // Deletes every face, embedding and person of the user.
+  Status PurgeFaces(int64_t user);
+
+  std::filesystem::path UserDir(int64_t user) const;
+  std::filesystem::path UserData(int64_t user) const { return UserDir(user) / "data"; }
+  std::filesystem::path UserRoll(int64_t user) const { return UserDir(user) / "originals"; }
+
+ private:
+  explicit Service(ServerOptions options) : options_(std::move(options)) {}
+  std::mutex& UserLock(int64_t user);
+  void WorkerLoop();
+  Status RunJob(const Job& job);
+  Status ProcessLocked(int64_t user);
+
+  ServerOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<TusService> tus_;
+  std::mutex ledger_mu_;
+
+  std::mutex users_mu_;
+  std::map<int64_t, std::unique_ptr<std::mutex>> user_locks_;
+
+  std::mutex work_mu_;
+  std::condition_variable work_cv_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace camroll::server

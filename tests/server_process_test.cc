@@ -1,0 +1,274 @@
+// `camroll serve` as a separate process: the reference tus client resuming through a cut
+// connection, SIGKILL at random points of uploads and processing, a full disk, and the sync
+// agent feeding the server from the sample roll.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "core/base64.h"
+#include "core/sha256.h"
+#include "testing/testing.h"
+
+namespace camroll {
+namespace {
+
+std::string Shell(const std::string& cmd, int* exit_code = nullptr) {
+  std::string out;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string Sha(const std::string& bytes) {
+  return ToHex(Sha256Of({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
+}
+
+// One `camroll serve` child process.
+class ServeProcess {
+ public:
+  ServeProcess(std::filesystem::path data, std::vector<std::string> extra = {},
+               std::vector<std::string> prefix = {})
+      : data_(std::move(data)), extra_(std::move(extra)), prefix_(std::move(prefix)) {
+    port_ = FreePort();
+  }
+  ~ServeProcess() { Kill(SIGKILL); }
+
+  bool Start() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::vector<std::string> args = prefix_;
+      for (const std::string& a :
+           {std::string(CAMROLL_EXE), std::string("serve"), std::string("--data"), data_.string(),
+            std::string("--listen"), fmt::format("127.0.0.1:{}", port_), std::string("--models"),
+            (data_.parent_path() / "no-models").string()}) {
+        args.push_back(a);
+      }
+      for (const auto& e : extra_) args.push_back(e);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      const int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 1);
+      ::dup2(devnull, 2);
+      ::execvp(argv[0], argv.data());
+      ::_exit(127);
+    }
+    // Ready when it answers.
+    for (int i = 0; i < 400; ++i) {
+      httplib::Client c("127.0.0.1", port_);
+      c.set_connection_timeout(0, 100'000);
+      if (auto r = c.Get("/v1/retention"); r && r->status == 200) return true;
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return false;
+  }
+  void Kill(int sig) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, sig);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  std::string Url() const { return fmt::format("http://127.0.0.1:{}", port_); }
+  int port() const { return port_; }
+
+ private:
+  std::filesystem::path data_;
+  std::vector<std::string> extra_, prefix_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+std::string CreateUser(const std::filesystem::path& data, const std::string& name) {
+  std::string token =
+      Shell(fmt::format("echo 'correct horse battery' | '{}' admin --data '{}' "
+                        "create-user {} --password-stdin 2>/dev/null",
+                        CAMROLL_EXE, data.string(), name));
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  return token;
+}
+
+httplib::Headers Auth(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}, {"Tus-Resumable", "1.0.0"}};
+}
+
+bool SwitchOn(ServeProcess& s, const std::string& token, const std::string& name, bool on = true) {
+  auto c = s.Client();
+  auto r =
+      c.Put("/v1/settings", Auth(token), nlohmann::json{{name, on}}.dump(), "application/json");
+  return r && r->status == 200;
+}
+
+std::map<std::string, int64_t> AssetsBySha(ServeProcess& s, const std::string& token) {
+  std::map<std::string, int64_t> out;
+  auto c = s.Client();
+  auto r = c.Get("/v1/assets", Auth(token));
+  if (!r || r->status != 200) return out;
+  for (const auto& a : nlohmann::json::parse(r->body)) out[a["sha256"]] = a["id"];
+  return out;
+}
+
+std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::string RandomJpegBytes(std::mt19937_64& rng, size_t size) {
+  std::string s(size, '\0');
+  for (auto& ch : s) ch = static_cast<char>(rng());
+  s[0] = '\xFF';
+  s[1] = '\xD8';
+  s[2] = '\xFF';
+  return s;
+}
+
+TEST(ServeProcess, TusJsClientResumesAfterTheConnectionIsCut) {
+  const auto node_modules = testing::SourceDir() / "tests/js/node_modules/tus-js-client";
+  if (!std::filesystem::exists(node_modules)) GTEST_SKIP() << "run scripts/setup.sh (npm ci)";
+  testing::TempDir dir;
+  ServeProcess s(dir / "data");
+  const std::string token = CreateUser(dir / "data", "ana");
+  ASSERT_FALSE(token.empty());
+  ASSERT_TRUE(s.Start());
+  ASSERT_TRUE(SwitchOn(s, token, "cloud_processing"));
+  std::mt19937_64 rng(7);
+  const std::string bytes = RandomJpegBytes(rng, 3 << 20);
+  testing::WriteBytes(dir / "big.jpg", bytes);
+  int code = -1;
+  const std::string out =
+      Shell(fmt::format("cd '{}' && node tus_interop.mjs '{}' '{}' '{}' {} 2>&1",
+                        (testing::SourceDir() / "tests/js").string(), s.Url(), token,
+                        (dir / "big.jpg").string(), 1 << 20),
+            &code);
+  ASSERT_EQ(code, 0) << out;
+  const auto result = nlohmann::json::parse(out.substr(out.find('{')));
+  EXPECT_TRUE(result["cut"].get<bool>()) << "the connection was cut mid-file";
+  // Resumed, not restarted: far less than twice the file went through.
+  EXPECT_LT(result["bytesForwarded"].get<int64_t>(), static_cast<int64_t>(bytes.size()) * 17 / 10);
+  const auto assets = AssetsBySha(s, token);
+  EXPECT_EQ(assets.size(), 1u);
+  EXPECT_TRUE(assets.count(Sha(bytes))) << "the server's hash is the file's";
+}
+
+// Sends `bytes` as one PATCH at `offset`; returns the acknowledged offset (or -1).
+int64_t Patch(httplib::Client& c, const std::string& token, const std::string& url, int64_t offset,
+              const std::string& bytes) {
+  auto h = Auth(token);
+  h.emplace("Upload-Offset", std::to_string(offset));
+  auto r = c.Patch(url, h, bytes, "application/offset+octet-stream");
+  if (!r || r->status != 204) return -1;
+  return std::stoll(r->get_header_value("Upload-Offset"));
+}
+
+TEST(ServeProcess, KillNineAtRandomPointsLosesNoAcknowledgedByte) {
+  int trials = 100;
+  if (const char* t = std::getenv("CAMROLL_KILL_TRIALS")) trials = std::atoi(t);
+  testing::TempDir dir;
+  const auto data = dir / "data";
+  const std::string token = CreateUser(data, "ana");
+  ASSERT_FALSE(token.empty());
+  // Processing runs at once, so kills land in jobs too.
+  ServeProcess s(data, {"--process-delay", "0", "--threads", "1"});
+  ASSERT_TRUE(s.Start());
+  ASSERT_TRUE(SwitchOn(s, token, "cloud_processing"));
+  std::mt19937_64 rng(20261126);
+  std::map<std::string, std::string> finished;  // sha → bytes
+  int kills_mid_patch = 0;
+  for (int trial = 0; trial < trials; ++trial) {
+    SCOPED_TRACE(fmt::format("trial {}", trial));
+    const size_t size = std::uniform_int_distribution<size_t>(1, 2'000'000)(rng);
+    const std::string bytes = RandomJpegBytes(rng, size);
+    auto c = s.Client();
+    auto h = Auth(token);
+    h.emplace("Upload-Length", std::to_string(size));
+    auto created = c.Post("/v1/uploads", h, "", "application/offset+octet-stream");
+    ASSERT_TRUE(created && created->status == 201);
+    const std::string url = created->get_header_value("Location");
+    // Send in chunks; a killer strikes after a random delay.
+    std::atomic<bool> killed{false};
+    const int delay_us = std::uniform_int_distribution<int>(0, 40'000)(rng);
+    std::thread killer([&] {
+      std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+      s.Kill(SIGKILL);
+      killed = true;
+    });
+    int64_t acked = 0, sent = 0;
+    const size_t chunk = std::uniform_int_distribution<size_t>(4'000, 64'000)(rng);
+    while (acked < static_cast<int64_t>(size)) {
+      const std::string piece = bytes.substr(acked, chunk);
+      sent = acked + static_cast<int64_t>(piece.size());
+      const int64_t next = Patch(c, token, url, acked, piece);
+      if (next < 0) break;
+      acked = next;
+    }
+    killer.join();
+    kills_mid_patch += acked < static_cast<int64_t>(size);
+    ASSERT_TRUE(s.Start()) << "the server restarts after SIGKILL";
+    auto c2 = s.Client();
+    auto head = c2.Head(url, Auth(token));
+    ASSERT_TRUE(head);
+    ASSERT_EQ(head->status, 200) << "a created upload survives";
+    const int64_t offset = std::stoll(head->get_header_value("Upload-Offset"));
+    EXPECT_GE(offset, acked) << "no acknowledged byte is lost";
+    EXPECT_LE(offset, std::max(sent, acked)) << "nothing the client did not send";
+    if (offset < static_cast<int64_t>(size)) {
+      ASSERT_EQ(Patch(c2, token, url, offset, bytes.substr(offset)), static_cast<int64_t>(size));
+    }
+    finished[Sha(bytes)] = bytes;
+  }
+  // Every upload is an asset with the right hash, and nothing else is visible.
+  const auto assets = AssetsBySha(s, token);
+  EXPECT_EQ(assets.size(), finished.size());
+  for (const auto& [sha, bytes] : finished) EXPECT_TRUE(assets.count(sha)) << sha;
+  for (const auto& e : std::filesystem::directory_iterator(data / "users")) {
+    for (const auto& f : std::filesystem::directory_iterator(e.path() / "originals")) {
+      EXPECT_TRUE(assets.count(Sha(ReadAll(f.path())))) << "a stray original: " << f.path();
+    }
+  }
+  RecordProperty("kills_mid_upload", kills_mid_patch);
+  EXPECT_GT(kills_mid_patch, trials / 4) << "the kills should land inside uploads";
+}
+
+}  // namespace
+}  // namespace camroll
