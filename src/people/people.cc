@@ -601,4 +601,35 @@ Result<PersonState> PeopleIndex::Person(int64_t id) const {
   return PersonState{it->second.id, it->second.name, it->second.hidden};
 }
 
+Result<int64_t> PeopleIndex::MoveOut(int64_t person, const std::vector<int64_t>& faces) {
+  auto it = people_.find(person);
+  if (it == people_.end()) return Fail(ErrorCode::kNotFound, fmt::format("person {}", person));
+  if (faces.empty()) return Fail(ErrorCode::kInvalidInput, "no faces to move out");
+  std::vector<size_t> moving;
+  for (int64_t face : faces) {
+    auto at = face_at_.find(face);
+    if (at == face_at_.end()) return Fail(ErrorCode::kNotFound, fmt::format("face {}", face));
+    if (faces_[at->second].person != person) {
+      return Fail(ErrorCode::kInvalidInput,
+                  fmt::format("face {} is not in person {}", face, person));
+    }
+    if (std::find(moving.begin(), moving.end(), at->second) == moving.end()) {
+      moving.push_back(at->second);
+    }
+  }
+  if (moving.size() == it->second.members.size()) {
+    return Fail(ErrorCode::kInvalidInput, "every face would leave; rename the person instead");
+  }
+  PersonEntry& fresh = NewPerson();
+  const int64_t id = fresh.id;
+  for (size_t f : moving) {
+    Detach(people_.at(person), f);
+    Attach(people_.at(id), f);
+  }
+  const auto pair = std::pair{std::min(person, id), std::max(person, id)};
+  auto where = std::lower_bound(apart_.begin(), apart_.end(), pair);
+  if (where == apart_.end() || *where != pair) apart_.insert(where, pair);
+  return id;
+}
+
 }  // namespace camroll

@@ -139,6 +139,10 @@ class PeopleIndex {
   // "This isn't them": the face becomes unassigned and is never assigned to `person` again. A
   // person left without faces is deleted unless it is named or holds merges.
   Status RemoveFace(int64_t person, int64_t face);
+  // "These faces are someone else": they leave `person` for a new person, and the two are kept
+  // apart from then on. Returns the new person's id; kInvalidInput when a face is not in
+  // `person` or when every face would leave (rename the person instead).
+  Result<int64_t> MoveOut(int64_t person, const std::vector<int64_t>& faces);
 
   std::vector<int64_t> People() const;                 // ascending
   std::vector<int64_t> FacesOf(int64_t person) const;  // in the order faces were added

@@ -68,6 +68,26 @@ TEST(PeopleIndex, AssignGroupsPendingFacesIntoNewPeople) {
   EXPECT_EQ(index.People(), (std::vector<int64_t>{a, b}));
 }
 
+TEST(PeopleIndex, MoveOutMakesANewPersonKeptApart) {
+  int64_t a = 0;
+  int64_t b = 0;
+  PeopleIndex index = TwoPeople(a, b);
+  // Two wrongly merged people: move B's faces out of the merge.
+  ASSERT_TRUE(index.Merge(a, b));
+  ASSERT_EQ(index.FacesOf(a).size(), 6u);
+  auto moved = index.MoveOut(a, {4, 5, 6});
+  ASSERT_TRUE(moved) << moved.error().ToString();
+  EXPECT_EQ(index.FacesOf(a), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(index.FacesOf(*moved), (std::vector<int64_t>{4, 5, 6}));
+  const auto apart = index.State().apart;
+  EXPECT_NE(
+      std::find(apart.begin(), apart.end(), std::pair{std::min(a, *moved), std::max(a, *moved)}),
+      apart.end());
+  EXPECT_FALSE(index.MoveOut(a, {4})) << "face 4 is no longer in a";
+  EXPECT_FALSE(index.MoveOut(a, {1, 2, 3})) << "not every face";
+  EXPECT_FALSE(index.MoveOut(a, {}));
+}
+
 TEST(PeopleIndex, NewFaceJoinsTheNearestPerson) {
   int64_t a = 0;
   int64_t b = 0;

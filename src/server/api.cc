@@ -143,6 +143,13 @@ const std::vector<RouteDoc>& Api::Routes() {
       {"post", "/v1/ideas/{id}/accept", "Accept an idea (its photos count as posted)", "write"},
       {"post", "/v1/ideas/{id}/dismiss", "Dismiss an idea (never shown again)", "write"},
       {"get", "/v1/ideas/{id}/files/{n}", "Download an idea's rendered file", "read"},
+      {"get", "/v1/ideas/{id}/options", "Layouts or looks and photos an idea can take", "read"},
+      {"post", "/v1/ideas/{id}/edit", "Edit an idea (photos, layout or look, caption)", "write"},
+      {"get", "/v1/people", "People of face grouping, with cover faces", "read"},
+      {"put", "/v1/people/{id}", "Rename or hide a person", "write"},
+      {"post", "/v1/people/{id}/merge", "Merge another person into this one", "write"},
+      {"post", "/v1/people/{id}/split", "Move chosen faces out to a new person", "write"},
+      {"get", "/v1/faces/{id}/crop", "A face, cut from its photo", "read"},
       {"get", "/v1/export", "Everything the caller has, as a tar archive", "read"},
       {"get", "/v1/tokens", "The caller's API tokens", "read"},
       {"post", "/v1/tokens", "Make an API token with some of the caller's scopes", "write"},
@@ -468,6 +475,57 @@ struct Api::Impl {
             if (!path) return SendError(res, path.error());
             SendFile(res, *path, path->filename().string());
           });
+
+    s.Get(R"(/v1/ideas/([a-z]+-[0-9a-f]{1,32})/options)",
+          [this](const Request& req, Response& res) {
+            auto who = Authorize(req, res, "read");
+            if (!who) return;
+            auto idea_options = service.IdeaOptions(who->user, req.matches[1]);
+            if (!idea_options) return SendError(res, idea_options.error());
+            SendJson(res, *idea_options);
+          });
+    s.Post(R"(/v1/ideas/([a-z]+-[0-9a-f]{1,32})/edit)", [this](const Request& req, Response& res) {
+      auto who = Authorize(req, res, "write");
+      if (!who) return;
+      auto body = JsonBody(req, res);
+      if (!body) return;
+      auto edited = service.EditIdea(who->user, req.matches[1], *body);
+      if (!edited) return SendError(res, edited.error());
+      SendJson(res, *edited);
+    });
+    s.Get("/v1/people", [this](const Request& req, Response& res) {
+      auto who = Authorize(req, res, "read");
+      if (!who) return;
+      auto people = service.People(who->user);
+      if (!people) return SendError(res, people.error());
+      SendJson(res, *people);
+    });
+    auto change_person = [this](const Request& req, Response& res, const std::string& op) {
+      auto who = Authorize(req, res, "write");
+      if (!who) return;
+      auto body = JsonBody(req, res);
+      if (!body) return;
+      (*body)["op"] = op;
+      auto changed = service.ChangePeople(who->user, std::stoll(req.matches[1]), *body);
+      if (!changed) return SendError(res, changed.error());
+      SendJson(res, *changed);
+    };
+    s.Put(R"(/v1/people/(\d{1,18}))",
+          [change_person](const Request& req, Response& res) { change_person(req, res, "edit"); });
+    s.Post(R"(/v1/people/(\d{1,18})/merge)", [change_person](const Request& req, Response& res) {
+      change_person(req, res, "merge");
+    });
+    s.Post(R"(/v1/people/(\d{1,18})/split)", [change_person](const Request& req, Response& res) {
+      change_person(req, res, "split");
+    });
+    s.Get(R"(/v1/faces/(\d{1,18})/crop)", [this](const Request& req, Response& res) {
+      auto who = Authorize(req, res, "read");
+      if (!who) return;
+      auto jpeg = service.FaceCrop(who->user, std::stoll(req.matches[1]));
+      if (!jpeg) return SendError(res, jpeg.error());
+      res.set_header("Cache-Control", "private, max-age=60");
+      res.set_content(*jpeg, "image/jpeg");
+    });
 
     s.Get("/v1/export", [this](const Request& req, Response& res) {
       auto who = Authorize(req, res, "read");

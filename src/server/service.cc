@@ -12,6 +12,7 @@
 #include "pipeline/pipeline.h"
 #include "server/auth.h"
 #include "server/notices.h"
+#include "server/service_internal.h"
 
 namespace camroll::server {
 namespace {
@@ -374,112 +375,6 @@ Result<std::string> Service::Maintain() {
 }
 
 // ---- what the API serves ----
-
-namespace {
-
-struct UserCatalog {
-  std::unique_ptr<Catalog> catalog;
-  int64_t roll_id = 0;
-};
-
-}  // namespace
-
-static Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& data,
-                                                          const std::filesystem::path& roll) {
-  if (!std::filesystem::exists(data / "catalog.db")) return std::optional<UserCatalog>();
-  UserCatalog uc;
-  CAMROLL_ASSIGN_OR_RETURN(uc.catalog, OpenCatalog(data));
-  std::error_code ec;
-  CAMROLL_ASSIGN_OR_RETURN(
-      uc.roll_id, uc.catalog->EnsureRoll(std::filesystem::weakly_canonical(roll, ec).string()));
-  return std::optional<UserCatalog>(std::move(uc));
-}
-
-Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) {
-  if (surface != "story" && surface != "browse") {
-    return Fail(ErrorCode::kInvalidInput, "surface is story or browse");
-  }
-  if (surface == "browse") {
-    CAMROLL_ASSIGN_OR_RETURN(bool browse, store_->Switch(user, kBrowseSuggestions));
-    if (!browse) {
-      return Fail(ErrorCode::kPermission,
-                  "suggestions while browsing are off: switch them on in Settings");
-    }
-  }
-  nlohmann::json out = nlohmann::json::array();
-  std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-  if (!uc) return out;
-  CAMROLL_ASSIGN_OR_RETURN(auto ideas, uc->catalog->LoadIdeas(uc->roll_id));
-  CAMROLL_ASSIGN_OR_RETURN(auto feedback, uc->catalog->LoadFeedback(uc->roll_id));
-  std::map<std::string, bool> verdict;
-  for (const auto& f : feedback) verdict[f.idea_id] = f.accepted;
-  for (const StoredIdea& s : ideas) {
-    auto v = verdict.find(s.id);
-    if (v != verdict.end() && !v->second) continue;  // dismissed: never shown again
-    if (surface == "browse" && s.type != IdeaType::kCollage && s.type != IdeaType::kRecap) continue;
-    nlohmann::json members = nlohmann::json::array();
-    for (const auto& path : s.members) {
-      CAMROLL_ASSIGN_OR_RETURN(auto asset, store_->AssetByFile(user, "originals/" + path));
-      if (asset) members.push_back(asset->id);
-    }
-    nlohmann::json files = nlohmann::json::array();
-    for (size_t i = 0; i < s.files.size(); ++i) {
-      if (s.files[i].empty()) continue;
-      const std::string ext = std::filesystem::path(s.files[i]).extension().string();
-      files.push_back({{"url", fmt::format("/v1/ideas/{}/files/{}", s.id, i)},
-                       {"type", ext == ".mp4"   ? "video/mp4"
-                                : ext == ".png" ? "image/png"
-                                                : "image/jpeg"}});
-    }
-    nlohmann::json evidence = nlohmann::json::array();
-    for (const auto& e : s.evidence) evidence.push_back({{"kind", e.kind}, {"detail", e.detail}});
-    out.push_back({{"id", s.id},
-                   {"type", IdeaTypeName(s.type)},
-                   {"title", s.title},
-                   {"subtitle", s.subtitle},
-                   {"why", s.why},
-                   {"variant", s.variant},
-                   {"score", s.score},
-                   {"evidence", evidence},
-                   {"members", members},
-                   {"files", files},
-                   {"accepted", v != verdict.end() && v->second}});
-    if (surface == "browse" && out.size() >= 5) break;
-  }
-  return out;
-}
-
-Result<nlohmann::json> Service::Feedback(int64_t user, const std::string& idea_id, bool accept) {
-  std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto idea, uc->catalog->FindIdea(idea_id));
-  if (!idea || idea->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_RETURN_IF_ERROR(uc->catalog->RecordFeedback(uc->roll_id, *idea, accept, Now()));
-  if (accept) {
-    std::vector<std::string> files;
-    for (const auto& m : idea->members) files.push_back("originals/" + m);
-    CAMROLL_RETURN_IF_ERROR(store_->SetPosted(user, files));
-  }
-  return nlohmann::json{{"id", idea_id}, {"accepted", accept}};
-}
-
-Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string& idea_id,
-                                                size_t n) {
-  std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto idea, uc->catalog->FindIdea(idea_id));
-  if (!idea || idea->roll_id != uc->roll_id || n >= idea->files.size() || idea->files[n].empty()) {
-    return Fail(ErrorCode::kNotFound, "no such file");
-  }
-  const auto path = UserData(user) / idea->files[n];
-  if (!std::filesystem::is_regular_file(path)) {
-    return Fail(ErrorCode::kNotFound, "that file is not rendered yet");
-  }
-  return path;
-}
 
 Result<nlohmann::json> Service::AssetJson(int64_t user, int64_t asset_id) {
   CAMROLL_ASSIGN_OR_RETURN(auto a, store_->FindAsset(user, asset_id));

@@ -102,6 +102,17 @@ class Service {
   Result<nlohmann::json> Feedback(int64_t user, const std::string& idea_id, bool accept);
   // The n-th rendered file of an idea (absolute path), if the user has it.
   Result<std::filesystem::path> IdeaFile(int64_t user, const std::string& idea_id, size_t n);
+  // What an idea can become (layouts or looks, photos to swap in), and an edit of it: other
+  // photos, variant or caption. An edit renders the idea again and is kept across regenerations.
+  Result<nlohmann::json> IdeaOptions(int64_t user, const std::string& idea_id);
+  Result<nlohmann::json> EditIdea(int64_t user, const std::string& idea_id,
+                                  const nlohmann::json& body);
+  // People (face grouping on only): the list with cover faces; a change is {"op": "edit",
+  // "name"?, "hidden"?}, {"op": "merge", "from"} or {"op": "split", "faces": [...]}.
+  Result<nlohmann::json> People(int64_t user);
+  Result<nlohmann::json> ChangePeople(int64_t user, int64_t person, const nlohmann::json& body);
+  // A JPEG of one face, cut from its photo's preview.
+  Result<std::string> FaceCrop(int64_t user, int64_t face_id);
   Result<nlohmann::json> AssetJson(int64_t user, int64_t asset_id);
   Result<nlohmann::json> AssetList(int64_t user);
   Result<nlohmann::json> Derived(int64_t user, int64_t asset_id);

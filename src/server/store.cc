@@ -90,6 +90,12 @@ CREATE TABLE IF NOT EXISTS jobs (
   updated INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, run_after);
+CREATE TABLE IF NOT EXISTS idea_edits (
+  user INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  idea TEXT NOT NULL,
+  edit TEXT NOT NULL,
+  PRIMARY KEY (user, idea)
+);
 )sql";
 
 std::string JoinScopes(const std::vector<std::string>& scopes) {
@@ -603,11 +609,27 @@ Result<std::optional<std::string>> Store::LastJobError(int64_t user) {
   return std::optional<std::string>(st.Text(1));
 }
 
+Status Store::PutIdeaEdit(int64_t user, const std::string& idea_id, const std::string& edit_json) {
+  std::lock_guard lock(mu_);
+  CAMROLL_ASSIGN_OR_RETURN(
+      auto st, db_.Prepare("INSERT OR REPLACE INTO idea_edits(user, idea, edit) VALUES (?, ?, ?)"));
+  return st.Bind(1, user).Bind(2, idea_id).Bind(3, edit_json).Run();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Store::IdeaEdits(int64_t user) {
+  std::lock_guard lock(mu_);
+  CAMROLL_ASSIGN_OR_RETURN(auto st, db_.Prepare("SELECT idea, edit FROM idea_edits WHERE user=?"));
+  st.Bind(1, user);
+  return All<std::pair<std::string, std::string>>(st, [](auto& r) {
+    return std::pair{r.Text(0), r.Text(1)};
+  });
+}
+
 Status Store::PurgeUserMedia(int64_t user) {
   std::lock_guard lock(mu_);
   CAMROLL_ASSIGN_OR_RETURN(auto tx, sqlite::Transaction::Begin(db_));
   for (const char* sql : {"DELETE FROM uploads WHERE user=?", "DELETE FROM assets WHERE user=?",
-                          "DELETE FROM jobs WHERE user=?"}) {
+                          "DELETE FROM idea_edits WHERE user=?", "DELETE FROM jobs WHERE user=?"}) {
     CAMROLL_ASSIGN_OR_RETURN(auto st, db_.Prepare(sql));
     CAMROLL_RETURN_IF_ERROR(st.Bind(1, user).Run());
   }

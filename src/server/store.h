@@ -154,8 +154,13 @@ class Store {
   Result<int64_t> PendingJobs(int64_t user);
   Result<std::optional<std::string>> LastJobError(int64_t user);
 
-  // Deletes every row that names the user's media: uploads, assets, jobs. Accounts, tokens and
-  // the consent ledger stay (the ledger is the proof of consent and of its withdrawal).
+  // The owner's edits of ideas (JSON text by idea id): kept apart from the generated ideas so that
+  // re-making the ideas after new uploads does not undo them.
+  Status PutIdeaEdit(int64_t user, const std::string& idea_id, const std::string& edit_json);
+  Result<std::vector<std::pair<std::string, std::string>>> IdeaEdits(int64_t user);
+
+  // Deletes every row that names the user's media: uploads, assets, idea edits, jobs. Accounts,
+  // tokens and the consent ledger stay (the ledger is the proof of consent and of its withdrawal).
   Status PurgeUserMedia(int64_t user);
 
  private:

@@ -1,0 +1,23 @@
+// Helpers shared by the files that implement Service (not part of the module's interface).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "catalog/catalog.h"
+#include "core/result.h"
+
+namespace camroll::server {
+
+// A user's catalog and the id of their roll (the originals folder) in it.
+struct UserCatalog {
+  std::unique_ptr<Catalog> catalog;
+  int64_t roll_id = 0;
+};
+
+// Opens the user's catalog; nullopt when nothing was processed yet (no catalog file).
+Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& data,
+                                                   const std::filesystem::path& roll);
+
+}  // namespace camroll::server
