@@ -270,5 +270,62 @@ TEST(ServeProcess, KillNineAtRandomPointsLosesNoAcknowledgedByte) {
   EXPECT_GT(kills_mid_patch, trials / 4) << "the kills should land inside uploads";
 }
 
+TEST(ServeProcess, AFullDiskIsAClearErrorLosesNothingAndRecovers) {
+  testing::TempDir dir;
+  const auto seed = dir / "seed";
+  const std::string token = CreateUser(seed, "ana");
+  ASSERT_FALSE(token.empty());
+  // The server's data folder on a 4 MB tmpfs of its own, in a private mount namespace (an
+  // unprivileged user namespace: no root needed).
+  const auto mnt = dir / "small";
+  std::filesystem::create_directories(mnt);
+  if (Shell(fmt::format("unshare --user --map-root-user --mount sh -c 'mount -t tmpfs -o "
+                        "size=1m none {}' 2>&1 && echo ok",
+                        mnt.string()))
+          .find("ok") == std::string::npos) {
+    GTEST_SKIP() << "this machine allows no private mounts (unshare --user --mount)";
+  }
+  ServeProcess s(mnt / "data", {},
+                 {"unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                  fmt::format("mount -t tmpfs -o size=4m none '{}' && cp -a '{}' '{}/data' && "
+                              "exec \"$0\" \"$@\"",
+                              mnt.string(), seed.string(), mnt.string())});
+  ASSERT_TRUE(s.Start());
+  ASSERT_TRUE(SwitchOn(s, token, "cloud_processing"));
+  auto c = s.Client();
+  auto create = [&](size_t length) {
+    auto h = Auth(token);
+    h.emplace("Upload-Length", std::to_string(length));
+    auto r = c.Post("/v1/uploads", h, "", "application/offset+octet-stream");
+    return r && r->status == 201 ? r->get_header_value("Location") : std::string();
+  };
+  std::mt19937_64 rng(5);
+  // An unfinished upload takes most of the disk.
+  const std::string filler_url = create(3'000'000);
+  ASSERT_FALSE(filler_url.empty());
+  ASSERT_EQ(Patch(c, token, filler_url, 0, RandomJpegBytes(rng, 2'900'000)), 2'900'000);
+  // The next upload cannot fit: a clear error, nothing acknowledged, no asset.
+  const std::string photo = RandomJpegBytes(rng, 1'500'000);
+  const std::string url = create(photo.size());
+  ASSERT_FALSE(url.empty());
+  auto h = Auth(token);
+  h.emplace("Upload-Offset", "0");
+  auto full = c.Patch(url, h, photo, "application/offset+octet-stream");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->status, 507);
+  EXPECT_NE(full->body.find("out of disk space"), std::string::npos) << full->body;
+  auto head = c.Head(url, Auth(token));
+  ASSERT_EQ(head->status, 200);
+  EXPECT_EQ(head->get_header_value("Upload-Offset"), "0");
+  EXPECT_TRUE(AssetsBySha(s, token).empty());
+  EXPECT_EQ(c.Get("/v1/settings", Auth(token))->status, 200) << "the server keeps serving";
+  // Space returns: the filler is terminated, and the same upload now completes.
+  ASSERT_EQ(c.Delete(filler_url, Auth(token))->status, 204);
+  EXPECT_EQ(Patch(c, token, url, 0, photo), static_cast<int64_t>(photo.size()));
+  const auto assets = AssetsBySha(s, token);
+  EXPECT_EQ(assets.size(), 1u);
+  EXPECT_TRUE(assets.count(Sha(photo)));
+}
+
 }  // namespace
 }  // namespace camroll

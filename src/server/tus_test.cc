@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "core/base64.h"
 #include "core/sha256.h"
@@ -415,6 +417,30 @@ TEST_F(TusTest, RecoveryFinishesCompleteUploadsAndRemovesStrays) {
   EXPECT_EQ(ReadAll(dir_ / "users/1" / store_->Assets(1)->at(0).file), data);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "uploads/1/stray.part"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "users/1/originals/orphan.jpg"));
+}
+
+TEST_F(TusTest, ABodySlowerThanTheMinimumRateIsCutAndWhatArrivedKept) {
+  limits_.min_rate_bytes_per_s = 100'000;
+  limits_.min_rate_grace_s = 0.05;
+  Reset();
+  const std::string id = Create(10'000);
+  auto r = Request("PATCH", id);
+  r.headers["Upload-Offset"] = "0";
+  r.headers["Content-Type"] = "application/offset+octet-stream";
+  // A slowloris: a trickle of bytes, each after a pause.
+  r.read_body = [](const std::function<bool(const char*, size_t)>& sink) {
+    const std::string piece(100, 's');
+    for (int i = 0; i < 100; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (!sink(piece.data(), piece.size())) return false;
+    }
+    return true;
+  };
+  const TusResponse res = Do(r);
+  EXPECT_EQ(res.status, 408);
+  const int64_t kept = Offset(id);
+  EXPECT_GT(kept, 0) << "what arrived is kept";
+  EXPECT_LT(kept, 10'000) << "the trickle was cut before it ended";
 }
 
 TEST(TusParsing, SanitiseFileName) {
