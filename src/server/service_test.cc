@@ -1,0 +1,116 @@
+// Service behaviour without HTTP: retention, consent re-checked when jobs run, purges.
+#include "server/service.h"
+
+#include <gtest/gtest.h>
+
+#include "core/sha256.h"
+#include "server/notices.h"
+#include "testing/testing.h"
+
+namespace camroll::server {
+namespace {
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions o;
+    o.data_dir = dir_.path() / "data";
+    o.models_dir = dir_.path() / "no-models";
+    o.retention_days = 30;
+    o.now = [this] { return now_; };
+    auto s = Service::Open(o);
+    ASSERT_TRUE(s) << s.error().message();
+    service_ = std::move(*s);
+    auto token = service_->CreateUser("ana", "correct horse battery");
+    ASSERT_TRUE(token);
+    user_ = (*service_->Authenticate(*token))->user;
+    ASSERT_TRUE(service_->SetSwitch(user_, kCloudProcessing, true, "api"));
+  }
+  // Uploads bytes through the tus service; returns the asset id.
+  int64_t Upload(const std::string& bytes) {
+    TusRequest post;
+    post.method = "POST";
+    post.headers["Tus-Resumable"] = "1.0.0";
+    post.headers["Upload-Length"] = std::to_string(bytes.size());
+    const TusResponse created = service_->tus().Handle({user_, nullptr}, post);
+    EXPECT_EQ(created.status, 201) << created.body;
+    std::string location;
+    for (const auto& [k, v] : created.headers) {
+      if (k == "Location") location = v;
+    }
+    TusRequest patch;
+    patch.method = "PATCH";
+    patch.upload_id = location.substr(location.rfind('/') + 1);
+    patch.headers = {{"Tus-Resumable", "1.0.0"},
+                     {"Upload-Offset", "0"},
+                     {"Content-Type", "application/offset+octet-stream"}};
+    patch.read_body = [&](const std::function<bool(const char*, size_t)>& sink) {
+      return sink(bytes.data(), bytes.size());
+    };
+    EXPECT_EQ(service_->tus().Handle({user_, nullptr}, patch).status, 204);
+    auto asset = service_->store().AssetBySha(
+        user_, ToHex(Sha256Of({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()})));
+    return asset && *asset ? (*asset)->id : -1;
+  }
+  static std::string Bytes(char fill) {
+    std::string s(5000, fill);
+    s[0] = '\xFF';
+    s[1] = '\xD8';
+    s[2] = '\xFF';
+    return s;
+  }
+
+  testing::TempDir dir_;
+  int64_t now_ = 1'800'000'000;
+  std::unique_ptr<Service> service_;
+  int64_t user_ = 0;
+};
+
+TEST_F(ServiceTest, UnpostedUploadsExpireOnTheRetentionSchedule) {
+  const int64_t kept = Upload(Bytes('k'));
+  const int64_t gone = Upload(Bytes('g'));
+  ASSERT_GT(kept, 0);
+  ASSERT_GT(gone, 0);
+  ASSERT_TRUE(
+      service_->store().SetPosted(user_, {(*service_->store().FindAsset(user_, kept))->file}));
+  const auto gone_file =
+      service_->UserDir(user_) / (*service_->store().FindAsset(user_, gone))->file;
+  ASSERT_TRUE(std::filesystem::exists(gone_file));
+  now_ += 29 * 86400;
+  ASSERT_TRUE(service_->Maintain());
+  EXPECT_EQ(service_->store().Assets(user_)->size(), 2u) << "not yet";
+  now_ += 2 * 86400;
+  ASSERT_TRUE(service_->Maintain());
+  auto assets = service_->store().Assets(user_);
+  ASSERT_EQ(assets->size(), 1u);
+  EXPECT_EQ(assets->at(0).id, kept) << "a posted photo stays";
+  EXPECT_FALSE(std::filesystem::exists(gone_file));
+  EXPECT_EQ(service_->RetentionJson()["unposted_uploads_days"], 30);
+}
+
+TEST_F(ServiceTest, AJobQueuedWithConsentDoesNothingOnceConsentIsWithdrawn) {
+  ASSERT_GT(Upload(Bytes('a')), 0);
+  ASSERT_EQ(*service_->store().PendingJobs(user_), 1) << "the upload queued processing";
+  // Withdrawn after queueing: the purge removes the job, and a job that still ran would see
+  // consent off before it read anything.
+  ASSERT_TRUE(service_->SetSwitch(user_, kCloudProcessing, false, "api"));
+  EXPECT_EQ(*service_->store().PendingJobs(user_), 0);
+  ASSERT_TRUE(service_->store().Enqueue(user_, "process", now_));
+  ASSERT_TRUE(service_->ProcessUser(user_));
+  EXPECT_FALSE(std::filesystem::exists(service_->UserData(user_)))
+      << "nothing was derived without consent";
+}
+
+TEST_F(ServiceTest, ProcessingMakesACatalogOnlyWithConsent) {
+  ASSERT_GT(Upload(Bytes('p')), 0);
+  ASSERT_TRUE(service_->ProcessUser(user_));
+  EXPECT_TRUE(std::filesystem::exists(service_->UserData(user_) / "catalog.db"));
+  auto status = service_->StatusJson(user_);
+  ASSERT_TRUE(status);
+  EXPECT_EQ((*status)["uploaded"], 1);
+  EXPECT_EQ((*status)["analysed"], 1);
+  EXPECT_EQ((*status)["failed"].size(), 1u) << "random bytes are not a photo: reported";
+}
+
+}  // namespace
+}  // namespace camroll::server
