@@ -103,13 +103,20 @@ Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& 
   return std::optional<UserCatalog>(std::move(uc));
 }
 
+Result<std::map<std::string, int64_t>> AssetIdsByFile(Store& store, int64_t user) {
+  CAMROLL_ASSIGN_OR_RETURN(auto assets, store.Assets(user));
+  std::map<std::string, int64_t> out;
+  for (const Asset& a : assets) out[a.file] = a.id;
+  return out;
+}
+
 // The JSON of one idea for the API: member asset ids, file URLs with their names.
-static Result<nlohmann::json> IdeaJson(Store& store, int64_t user, const StoredIdea& s,
-                                       bool accepted) {
+static nlohmann::json IdeaJson(const std::map<std::string, int64_t>& ids, const StoredIdea& s,
+                               bool accepted) {
   nlohmann::json members = nlohmann::json::array();
   for (const auto& path : s.members) {
-    CAMROLL_ASSIGN_OR_RETURN(auto asset, store.AssetByFile(user, kOriginals + path));
-    if (asset) members.push_back(asset->id);
+    auto it = ids.find(kOriginals + path);
+    if (it != ids.end()) members.push_back(it->second);
   }
   nlohmann::json files = nlohmann::json::array();
   for (size_t i = 0; i < s.files.size(); ++i) {
@@ -146,6 +153,7 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
   CAMROLL_ASSIGN_OR_RETURN(auto ideas, uc->catalog->LoadIdeas(uc->roll_id));
   CAMROLL_ASSIGN_OR_RETURN(auto feedback, uc->catalog->LoadFeedback(uc->roll_id));
   CAMROLL_ASSIGN_OR_RETURN(auto edits, LoadEdits(*store_, user));
+  CAMROLL_ASSIGN_OR_RETURN(auto ids, AssetIdsByFile(*store_, user));
   std::map<std::string, bool> verdict;
   for (const auto& f : feedback) verdict[f.idea_id] = f.accepted;
   for (const StoredIdea& stored : ideas) {
@@ -157,8 +165,7 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
     }
     const StoredIdea s = Overlay(stored, edits);
     if (surface == "browse" && s.files.empty()) continue;
-    CAMROLL_ASSIGN_OR_RETURN(auto j, IdeaJson(*store_, user, s, v != verdict.end() && v->second));
-    out.push_back(std::move(j));
+    out.push_back(IdeaJson(ids, s, v != verdict.end() && v->second));
     if (surface == "browse" && out.size() >= 5) break;
   }
   return out;
@@ -300,7 +307,8 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
   s.files = rendered.files;
   CAMROLL_RETURN_IF_ERROR(
       store_->PutIdeaEdit(user, s.id, EditJson({s.members, s.variant, s.title, s.files}).dump()));
-  return IdeaJson(*store_, user, s, false);
+  CAMROLL_ASSIGN_OR_RETURN(auto ids, AssetIdsByFile(*store_, user));
+  return IdeaJson(ids, s, false);
 }
 
 }  // namespace camroll::server

@@ -2,11 +2,14 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "catalog/catalog.h"
 #include "core/result.h"
+#include "server/store.h"
 
 namespace camroll::server {
 
@@ -19,5 +22,8 @@ struct UserCatalog {
 // Opens the user's catalog; nullopt when nothing was processed yet (no catalog file).
 Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& data,
                                                    const std::filesystem::path& roll);
+
+// Every asset id of the user by its file ("originals/…"): one query instead of one per member.
+Result<std::map<std::string, int64_t>> AssetIdsByFile(Store& store, int64_t user);
 
 }  // namespace camroll::server

@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS assets (
   processed INTEGER,
   UNIQUE (user, sha256)
 );
+CREATE INDEX IF NOT EXISTS assets_file ON assets(user, file);
 CREATE TABLE IF NOT EXISTS jobs (
   id INTEGER PRIMARY KEY,
   user INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
