@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "core/base64.h"
@@ -441,6 +443,89 @@ TEST_F(TusTest, ABodySlowerThanTheMinimumRateIsCutAndWhatArrivedKept) {
   const int64_t kept = Offset(id);
   EXPECT_GT(kept, 0) << "what arrived is kept";
   EXPECT_LT(kept, 10'000) << "the trickle was cut before it ended";
+}
+
+// Random requests from a hostile client (random methods, headers and bodies built from the
+// protocol's own vocabulary and from noise): the service answers each with a status of the
+// protocol, and whatever it accepts keeps its invariants. Run under ASan/UBSan in CI.
+TEST_F(TusTest, RandomRequestsGetProtocolAnswersAndKeepInvariants) {
+  std::mt19937_64 rng(2026);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto noise = [&](size_t max) {
+    std::string s(rng() % (max + 1), '\0');
+    for (auto& ch : s) ch = static_cast<char>(rng());
+    return s;
+  };
+  const std::vector<std::string> methods = {"POST", "PATCH", "HEAD", "DELETE", "OPTIONS", "GET"};
+  const std::vector<std::string> numbers = {"0",  "1",  "10",   "-1", "18446744073709551616", "1e9",
+                                            " 5", "5 ", "0x10", "",   "99999999999999999999"};
+  std::vector<std::string> ids = {"", "0123456789abcdef0123456789abcdef", "../../x"};
+  const std::set<int> statuses = {200, 201, 204, 400, 401, 403, 404, 405, 408,
+                                  409, 410, 412, 413, 415, 423, 429, 460};
+  for (int i = 0; i < 3000; ++i) {
+    TusRequest r;
+    r.method = pick(methods);
+    r.upload_id = pick(ids);
+    if (rng() % 10) r.headers["Tus-Resumable"] = rng() % 20 ? "1.0.0" : noise(8);
+    if (rng() % 2) r.headers["Upload-Length"] = rng() % 4 ? pick(numbers) : noise(12);
+    if (rng() % 3 == 0) r.headers["Upload-Defer-Length"] = rng() % 2 ? "1" : noise(3);
+    if (rng() % 2) r.headers["Upload-Offset"] = pick(numbers);
+    if (rng() % 3 == 0) {
+      const std::string raw = noise(40);
+      r.headers["Upload-Metadata"] =
+          rng() % 2 ? "filename " +
+                          Base64Encode({reinterpret_cast<const uint8_t*>(raw.data()), raw.size()})
+                    : noise(60);
+    }
+    if (rng() % 4 == 0)
+      r.headers["Upload-Checksum"] = pick({"sha1 ", "sha256 ", "md5 ", ""}) + noise(30);
+    if (rng() % 2) {
+      Body(r, noise(3000), rng() % 3 == 0 ? rng() % 3000 : std::string::npos);
+      if (rng() % 5 == 0) r.headers["Content-Type"] = noise(10);
+    }
+    const TusResponse res = Do(r, 1 + static_cast<int64_t>(rng() % 2));
+    EXPECT_TRUE(statuses.count(res.status)) << res.status << " " << res.body;
+    if (res.status == 201) {
+      for (const auto& [k, v] : res.headers) {
+        if (k == "Location") ids.push_back(v.substr(v.rfind('/') + 1));
+      }
+    }
+  }
+  // Whatever became an asset holds exactly the bytes the service hashed, under a server name.
+  for (int64_t user : {1, 2}) {
+    const auto assets = store_->Assets(user);
+    ASSERT_TRUE(assets);
+    for (const Asset& a : *assets) {
+      const std::string bytes = ReadAll(dir_ / ("users/" + std::to_string(user)) / a.file);
+      EXPECT_EQ(ToHex(Sha256Of({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()})),
+                a.sha256);
+      EXPECT_TRUE(a.file.starts_with("originals/"));
+    }
+    const auto uploads = store_->Uploads(user);
+    ASSERT_TRUE(uploads);
+    for (const Upload& u : *uploads) {
+      if (u.length) {
+        EXPECT_LE(u.offset, *u.length);
+      }
+      EXPECT_EQ(std::filesystem::file_size(tus_->PartPath(u)) >= static_cast<uintmax_t>(u.offset) ||
+                    u.done,
+                true);
+    }
+  }
+}
+
+TEST(TusParsing, MetadataParserNeverAcceptsControlCharacters) {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    std::string header(rng() % 80, '\0');
+    for (auto& ch : header) ch = static_cast<char>(rng() % 4 ? "ab YQ=,\t\r\n"[rng() % 11] : rng());
+    auto parsed = ParseUploadMetadata(header);
+    if (!parsed) continue;
+    for (const auto& [k, v] : *parsed) {
+      for (unsigned char ch : k) EXPECT_TRUE(ch > 32 && ch < 127);
+      for (unsigned char ch : v) EXPECT_TRUE(ch >= 32 && ch != 127);
+    }
+  }
 }
 
 TEST(TusParsing, SanitiseFileName) {
