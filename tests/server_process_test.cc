@@ -58,8 +58,11 @@ std::string Sha(const std::string& bytes) {
 class ServeProcess {
  public:
   ServeProcess(std::filesystem::path data, std::vector<std::string> extra = {},
-               std::vector<std::string> prefix = {})
-      : data_(std::move(data)), extra_(std::move(extra)), prefix_(std::move(prefix)) {
+               std::vector<std::string> prefix = {}, std::filesystem::path models = {})
+      : data_(std::move(data)),
+        extra_(std::move(extra)),
+        prefix_(std::move(prefix)),
+        models_(models.empty() ? data_.parent_path() / "no-models" : std::move(models)) {
     port_ = FreePort();
   }
   ~ServeProcess() { Kill(SIGKILL); }
@@ -71,16 +74,18 @@ class ServeProcess {
       for (const std::string& a :
            {std::string(CAMROLL_EXE), std::string("serve"), std::string("--data"), data_.string(),
             std::string("--listen"), fmt::format("127.0.0.1:{}", port_), std::string("--models"),
-            (data_.parent_path() / "no-models").string()}) {
+            models_.string()}) {
         args.push_back(a);
       }
       for (const auto& e : extra_) args.push_back(e);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
-      const int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 1);
-      ::dup2(devnull, 2);
+      // The server's log, for a failing test to show.
+      const int log =
+          ::open((data_.parent_path() / "serve.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      ::dup2(log, 1);
+      ::dup2(log, 2);
       ::execvp(argv[0], argv.data());
       ::_exit(127);
     }
@@ -111,11 +116,25 @@ class ServeProcess {
     return c;
   }
   std::string Url() const { return fmt::format("http://127.0.0.1:{}", port_); }
+  // The last lines the server logged, without the access log.
+  std::string LogTail() const {
+    std::ifstream in(data_.parent_path() / "serve.log");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find(" /v1/") == std::string::npos) lines.push_back(line);
+    }
+    std::string out;
+    for (size_t i = lines.size() > 15 ? lines.size() - 15 : 0; i < lines.size(); ++i) {
+      out += lines[i] + "\n";
+    }
+    return out;
+  }
   int port() const { return port_; }
 
  private:
   std::filesystem::path data_;
   std::vector<std::string> extra_, prefix_;
+  std::filesystem::path models_;
   int port_ = 0;
   pid_t pid_ = -1;
 };
@@ -325,6 +344,131 @@ TEST(ServeProcess, AFullDiskIsAClearErrorLosesNothingAndRecovers) {
   const auto assets = AssetsBySha(s, token);
   EXPECT_EQ(assets.size(), 1u);
   EXPECT_TRUE(assets.count(Sha(photo)));
+}
+
+// Waits until the server has analysed every uploaded file and no job is pending.
+bool WaitProcessed(ServeProcess& s, const std::string& token, int timeout_s) {
+  for (int i = 0; i < timeout_s * 4; ++i) {
+    auto c = s.Client();
+    auto r = c.Get("/v1/status", Auth(token));
+    if (r && r->status == 200) {
+      const auto st = nlohmann::json::parse(r->body);
+      if (!st["processing"].get<bool>() && st["uploaded"].get<int>() > 0 &&
+          st["analysed"] == st["uploaded"]) {
+        return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return false;
+}
+
+int64_t Count(const std::filesystem::path& db, const std::string& sql) {
+  const std::string out =
+      Shell(fmt::format("python3 -c \"import sqlite3,sys; "
+                        "print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2])"
+                        ".fetchone()[0])\" '{}' \"{}\"",
+                        db.string(), sql));
+  return out.empty() ? -1 : std::stoll(out);
+}
+
+// The must-show of server mode: `camroll serve` and `camroll sync` on the sample roll, with the
+// real models. Nothing moves before consent; ideas and (with face grouping) people appear after;
+// opting out leaves no file and no row of the user's media.
+TEST(ServeProcess, SyncTheSampleRollWithConsentAndNothingLeftAfterOptOut) {
+  if (testing::SampleRoll().empty()) GTEST_SKIP() << "the sample roll was not generated";
+  const auto models = std::filesystem::path(CAMROLL_BINARY_DIR) / "models";
+  if (!std::filesystem::exists(models / "manifest.json")) GTEST_SKIP() << "no models installed";
+  testing::TempDir dir;
+  const auto data = dir / "data";
+  const std::string token = CreateUser(data, "ana");
+  ASSERT_FALSE(token.empty());
+  ServeProcess s(data, {"--process-delay", "0"}, {}, models);
+  ASSERT_TRUE(s.Start());
+  const std::string roll = (testing::SampleRoll() / "roll").string();
+  auto sync = [&](int* code) {
+    return Shell(fmt::format("'{}' sync '{}' --server {} --token '{}' --window-days 0 --json "
+                             "--state '{}' 2>&1",
+                             CAMROLL_EXE, roll, s.Url(), token, (dir / "sync-state.json").string()),
+                 code);
+  };
+  auto c = s.Client();
+
+  // 1. Cloud processing off (the default): the agent reads and sends nothing.
+  int code = -1;
+  std::string out = sync(&code);
+  EXPECT_EQ(code, 0) << out;
+  auto status = nlohmann::json::parse(c.Get("/v1/status", Auth(token))->body);
+  EXPECT_EQ(status["uploaded"], 0);
+  EXPECT_EQ(status["uploading"], 0);
+  EXPECT_TRUE(nlohmann::json::parse(c.Get("/v1/ideas", Auth(token))->body).empty());
+
+  // 2. On: the roll is uploaded and processed; ideas appear.
+  ASSERT_TRUE(SwitchOn(s, token, "cloud_processing"));
+  out = sync(&code);
+  EXPECT_EQ(code, 0) << out;
+  ASSERT_TRUE(WaitProcessed(s, token, 600)) << "processing did not finish";
+  status = nlohmann::json::parse(c.Get("/v1/status", Auth(token))->body);
+  EXPECT_GT(status["uploaded"].get<int>(), 40);
+  const auto ideas = nlohmann::json::parse(c.Get("/v1/ideas", Auth(token))->body);
+  ASSERT_FALSE(ideas.empty());
+  EXPECT_EQ(c.Get("/v1/people", Auth(token))->status, 403) << "face grouping is still off";
+  // A second sync finds nothing new.
+  out = sync(&code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(c.Get("/v1/status", Auth(token))->body)["uploaded"],
+            status["uploaded"]);
+
+  // 3. Face grouping on: people, with faces cut from the photos.
+  ASSERT_TRUE(SwitchOn(s, token, "face_grouping"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(WaitProcessed(s, token, 600));
+  auto people_res = c.Get("/v1/people", Auth(token));
+  ASSERT_EQ(people_res->status, 200);
+  const auto people = nlohmann::json::parse(people_res->body);
+  ASSERT_FALSE(people.empty()) << "the sample roll's birthday has the same faces many times; "
+                               << c.Get("/v1/status", Auth(token))->body << "\n"
+                               << s.LogTail();
+  auto crop = c.Get(people[0]["cover"].get<std::string>(), Auth(token));
+  ASSERT_EQ(crop->status, 200);
+  EXPECT_EQ(crop->body.substr(0, 3), std::string("\xFF\xD8\xFF"));
+  const std::string person = "/v1/people/" + std::to_string(people[0]["id"].get<int64_t>());
+  ASSERT_EQ(c.Put(person, Auth(token), R"({"name":"Rita"})", "application/json")->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(c.Get("/v1/people", Auth(token))->body)[0]["name"], "Rita");
+  const int64_t user = 1;
+  const auto user_dir = data / "users" / std::to_string(user);
+  EXPECT_GT(Count(user_dir / "data/catalog.db", "SELECT COUNT(*) FROM faces"), 10);
+
+  // 4. Face grouping off: faces, embeddings and people go; photos and ideas stay.
+  ASSERT_TRUE(SwitchOn(s, token, "face_grouping", false));
+  EXPECT_EQ(Count(user_dir / "data/catalog.db", "SELECT COUNT(*) FROM faces"), 0);
+  EXPECT_EQ(Count(user_dir / "data/catalog.db", "SELECT COUNT(*) FROM people"), 0);
+  EXPECT_EQ(c.Get("/v1/people", Auth(token))->status, 403);
+  EXPECT_FALSE(nlohmann::json::parse(c.Get("/v1/assets", Auth(token))->body).empty());
+
+  // 5. Cloud processing off: no file and no row of her media anywhere.
+  ASSERT_TRUE(SwitchOn(s, token, "cloud_processing", false));
+  EXPECT_FALSE(std::filesystem::exists(user_dir));
+  EXPECT_FALSE(std::filesystem::exists(data / "uploads" / std::to_string(user)));
+  for (const char* table : {"assets", "uploads", "jobs", "idea_edits"}) {
+    EXPECT_EQ(Count(data / "server.db",
+                    fmt::format("SELECT COUNT(*) FROM {} WHERE user={}", table, user)),
+              0)
+        << table;
+  }
+  size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data))
+    files += e.is_regular_file();
+  EXPECT_LE(files, 4u) << "server.db, its WAL and shm, ledger.head";
+  EXPECT_TRUE(nlohmann::json::parse(c.Get("/v1/ideas", Auth(token))->body).empty());
+  EXPECT_TRUE(nlohmann::json::parse(c.Get("/v1/assets", Auth(token))->body).empty());
+  // The sync agent now reads nothing again.
+  out = sync(&code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(c.Get("/v1/status", Auth(token))->body)["uploaded"], 0);
+  int verify = -1;
+  Shell(fmt::format("'{}' admin --data '{}' verify-ledger", CAMROLL_EXE, data.string()), &verify);
+  EXPECT_EQ(verify, 0);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "core/sha256.h"
 #include "geo/reverse_geocoder.h"
 #include "media/phash.h"
+#include "media/screenshot.h"
 #include "media/yuv_image.h"
 
 namespace camroll {
@@ -51,12 +52,7 @@ std::string_view MediaKindName(MediaKind kind) {
 }
 
 bool LooksLikeScreenshot(const std::string& rel_path, const MediaMetadata& md) {
-  std::string lower = Lower(rel_path);
-  if (lower.find("screenshot") != std::string::npos ||
-      lower.find("screen_recording") != std::string::npos ||
-      lower.find("screenrecord") != std::string::npos) {
-    return true;
-  }
+  if (LooksLikeScreenshotName(rel_path)) return true;
   if (Lower(md.user_comment) == "screenshot") return true;  // iOS
   // A PNG with no camera and no position came from a screen, not a lens.
   return md.format == Format::kPng && md.make.empty() && md.model.empty() && !md.gps;

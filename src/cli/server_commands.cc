@@ -11,6 +11,7 @@
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/service.h"
+#include "sync/agent.h"
 
 namespace camroll {
 
@@ -20,6 +21,7 @@ struct ServerCommands {
   CLI::App* create_user = nullptr;
   CLI::App* verify_ledger = nullptr;
   CLI::App* process = nullptr;
+  CLI::App* sync = nullptr;
 
   std::string data_dir;
   std::string listen = "127.0.0.1:8080";
@@ -34,7 +36,11 @@ struct ServerCommands {
   std::string user;
   bool password_stdin = false;
 
-  std::string roll;
+  sync::SyncOptions sync_options;
+  std::string roll, state_file;
+  std::vector<std::string> media = {"photo", "video"};
+  bool allow_screenshots = false;
+  double chunk_mib = 4;
   bool watch = false;
   bool json = false;
 
@@ -198,12 +204,49 @@ std::shared_ptr<ServerCommands> AddServerCommands(CLI::App& app) {
   c->process = c->admin->add_subcommand("process", "Process a user's uploads now");
   c->process->add_option("NAME", c->user, "User name")->required();
 
+  c->sync = app.add_subcommand(
+      "sync", "Upload a camera-roll folder to a camroll server, while its owner allows it");
+  c->sync->add_option("ROLL", c->roll, "Camera-roll folder")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  c->sync->add_option("--server", c->sync_options.server, "Server URL: http://host:port")
+      ->required();
+  c->sync->add_option("--token", c->sync_options.token,
+                      "API token with the upload scope (default: $CAMROLL_TOKEN, which other "
+                      "users cannot see in ps)");
+  c->sync->add_flag("--watch", c->watch, "Keep running: upload new files as they appear");
+  c->sync
+      ->add_option("--window-days", c->sync_options.window_days,
+                   "Only files modified in the last N days (0: all)")
+      ->capture_default_str();
+  c->sync->add_option("--state", c->state_file, "State file (default: ROLL/.camroll-sync.json)");
+  c->sync->add_option("--media", c->media, "Media types to upload: photo, video")
+      ->check(CLI::IsMember({"photo", "video"}))
+      ->capture_default_str();
+  c->sync->add_flag("--allow-screenshots", c->allow_screenshots,
+                    "Upload screenshots too (they stay on the phone by default)");
+  c->sync->add_option("--chunk-mib", c->chunk_mib, "Bytes per PATCH, in MiB")
+      ->check(CLI::Range(0.0625, 64.0))
+      ->capture_default_str();
+  c->sync->add_option("--poll", c->sync_options.poll_s, "--watch: seconds between checks")
+      ->capture_default_str();
+  c->sync->add_option("--retry", c->sync_options.retry_s, "Seconds before retrying a failure")
+      ->capture_default_str();
+  c->sync->add_flag("--json", c->json, "One JSON object per pass instead of a summary");
   return c;
 }
 
 std::optional<int> RunServerCommands(ServerCommands& c) {
   if (*c.serve) return RunServe(c);
   if (*c.admin) return RunAdmin(c);
+  if (*c.sync) {
+    c.sync_options.roll = c.roll;
+    if (!c.state_file.empty()) c.sync_options.state_file = c.state_file;
+    c.sync_options.media = {c.media.begin(), c.media.end()};
+    c.sync_options.never_screenshots = !c.allow_screenshots;
+    c.sync_options.chunk_bytes = static_cast<size_t>(c.chunk_mib * (1 << 20));
+    return sync::RunSyncCommand(c.sync_options, c.watch, c.json);
+  }
   return std::nullopt;
 }
 

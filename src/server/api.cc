@@ -124,7 +124,7 @@ const std::vector<RouteDoc>& Api::Routes() {
       {"post", "/v1/session", "Sign in with a user name and password (sets a session cookie)", ""},
       {"get", "/v1/session", "Who is signed in, and the CSRF token for changes", "read"},
       {"delete", "/v1/session", "Sign out", "read"},
-      {"get", "/v1/settings", "The three switches", "upload"},
+      {"get", "/v1/settings", "The three switches", "upload|read"},
       {"put", "/v1/settings", "Change switches (records consent; switching off deletes)", "write"},
       {"get", "/v1/ledger", "The caller's consent ledger entries", "read"},
       {"options", "/v1/uploads", "tus capabilities", ""},
@@ -132,7 +132,7 @@ const std::vector<RouteDoc>& Api::Routes() {
       {"head", "/v1/uploads/{id}", "A tus upload's offset", "upload"},
       {"patch", "/v1/uploads/{id}", "Append to a tus upload", "upload"},
       {"delete", "/v1/uploads/{id}", "Terminate a tus upload", "upload"},
-      {"get", "/v1/status", "Uploaded, pending, analysed and failed files", "upload"},
+      {"get", "/v1/status", "Uploaded, pending, analysed and failed files", "upload|read"},
       {"get", "/v1/assets", "The caller's uploaded files", "read"},
       {"get", "/v1/assets/{id}", "One uploaded file", "read"},
       {"get", "/v1/assets/{id}/thumbnail", "A file's thumbnail", "read"},
@@ -240,8 +240,14 @@ struct Api::Impl {
       SendError(res, 401, "sign in, or send Authorization: Bearer TOKEN");
       return std::nullopt;
     }
-    if (!scope.empty() && !HasScope(who->scopes, scope) &&
-        !(scope == "upload" && HasScope(who->scopes, "read"))) {
+    // `scope` names one scope, or several separated by '|' of which any will do.
+    bool allowed = scope.empty();
+    for (size_t at = 0; !allowed && at <= scope.size();) {
+      const size_t bar = std::min(scope.find('|', at), scope.size());
+      allowed = HasScope(who->scopes, scope.substr(at, bar - at));
+      at = bar + 1;
+    }
+    if (!allowed) {
       SendError(res, 403, "this token lacks the '" + scope + "' scope");
       return std::nullopt;
     }
@@ -337,7 +343,7 @@ struct Api::Impl {
     });
 
     s.Get("/v1/settings", [this](const Request& req, Response& res) {
-      auto who = Authorize(req, res, "upload");
+      auto who = Authorize(req, res, "upload|read");
       if (!who) return;
       auto switches = service.Switches(who->user);
       if (!switches) return SendError(res, switches.error());
@@ -413,7 +419,7 @@ struct Api::Impl {
              [this](const Request& req, Response& res) { Tus(req, res, nullptr, req.matches[1]); });
 
     s.Get("/v1/status", [this](const Request& req, Response& res) {
-      auto who = Authorize(req, res, "upload");
+      auto who = Authorize(req, res, "upload|read");
       if (!who) return;
       auto status = service.StatusJson(who->user);
       if (!status) return SendError(res, status.error());
@@ -642,6 +648,11 @@ Status Api::Start() {
     port_ = o.port;
   }
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  // cpp-httplib's stop() does nothing before the listening loop runs: wait for it, so that a
+  // Stop() right after Start() cannot hang.
+  for (int i = 0; i < 5000 && !impl_->server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return Ok();
 }
 

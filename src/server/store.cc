@@ -448,8 +448,7 @@ Result<std::vector<Upload>> Store::Uploads(std::optional<int64_t> user) {
 Result<std::vector<Upload>> Store::ExpiredUploads(int64_t now) {
   std::lock_guard lock(mu_);
   CAMROLL_ASSIGN_OR_RETURN(
-      auto st, db_.Prepare(fmt::format("SELECT {} FROM uploads WHERE expires<=? AND done=0",
-                                       kUploadColumns)));
+      auto st, db_.Prepare(fmt::format("SELECT {} FROM uploads WHERE expires<=?", kUploadColumns)));
   st.Bind(1, now);
   return All<Upload>(st, ReadUpload);
 }

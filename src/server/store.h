@@ -131,6 +131,7 @@ class Store {
   Status DeleteUpload(const std::string& id);
   Result<int64_t> OpenUploads(int64_t user);
   Result<std::vector<Upload>> Uploads(std::optional<int64_t> user);
+  // Uploads past their expiry: unfinished ones, and the records of finished ones.
   Result<std::vector<Upload>> ExpiredUploads(int64_t now);
 
   // Assets. AddAsset fails with kInvalidInput when the user already has these bytes.

@@ -301,6 +301,24 @@ TEST_F(TusTest, DeduplicationIsPerOwner) {
   EXPECT_EQ(store_->Assets(1)->size(), 1u);
   EXPECT_EQ(store_->Assets(2)->size(), 1u);
   EXPECT_FALSE(store_->FindAsset(2, assets_made_[0].first).value().has_value());
+
+  // Declaring the SHA-256 of bytes the owner already has finishes the upload at creation.
+  const std::string sha =
+      ToHex(Sha256Of({reinterpret_cast<const uint8_t*>(data.data()), data.size()}));
+  const std::string meta =
+      "sha256 " + Base64Encode({reinterpret_cast<const uint8_t*>(sha.data()), sha.size()});
+  auto r = Request("POST");
+  r.headers["Upload-Length"] = std::to_string(data.size());
+  r.headers["Upload-Metadata"] = meta;
+  const TusResponse known = Do(r, 1);
+  EXPECT_EQ(known.status, 201);
+  EXPECT_EQ(Header(known, "Upload-Offset"), std::to_string(data.size())) << "nothing to send";
+  // For another owner the same hash is just a declaration: their upload starts at 0.
+  ASSERT_TRUE(store_->CreateUser("cid", "x", 0));
+  const TusResponse unknown = Do(r, 3);
+  EXPECT_EQ(unknown.status, 201);
+  EXPECT_EQ(Header(unknown, "Upload-Offset"), "");
+  EXPECT_EQ(store_->Assets(1)->size(), 1u);
 }
 
 TEST_F(TusTest, NamesFromClientsNeverBecomePaths) {
