@@ -346,6 +346,38 @@ TEST(ServeProcess, AFullDiskIsAClearErrorLosesNothingAndRecovers) {
   EXPECT_TRUE(assets.count(Sha(photo)));
 }
 
+TEST(ServeProcess, AStalledClientIsCutOffWhileOthersAreServed) {
+  testing::TempDir dir;
+  ServeProcess s(dir / "data", {"--idle-timeout", "1"});
+  ASSERT_TRUE(s.Start());
+  // A slowloris: headers that never end.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(s.port()));
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string partial = "GET /v1/retention HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  ASSERT_EQ(::send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  // Meanwhile another client is served.
+  auto c = s.Client();
+  auto r = c.Get("/v1/retention");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  // The stalled connection is closed by the server (recv sees the end) well before ours would
+  // give up waiting.
+  timeval wait{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  std::string got;
+  char buf[256];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    got.append(buf, static_cast<size_t>(n));
+  // Closed, perhaps after a 4xx saying why: never an answer to the unfinished request.
+  EXPECT_TRUE(got.empty() || got.rfind("HTTP/1.1 4", 0) == 0) << got;
+  EXPECT_EQ(got.find("unposted_uploads_days"), std::string::npos);
+  ::close(fd);
+}
+
 // Waits until the server has analysed every uploaded file and no job is pending.
 bool WaitProcessed(ServeProcess& s, const std::string& token, int timeout_s) {
   for (int i = 0; i < timeout_s * 4; ++i) {

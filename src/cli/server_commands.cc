@@ -32,6 +32,7 @@ struct ServerCommands {
   int64_t retention_days = 30;
   int64_t max_upload_bytes = int64_t{4} << 30;
   int64_t process_delay_s = 2;
+  int idle_timeout_s = 30;
 
   std::string user;
   bool password_stdin = false;
@@ -102,6 +103,7 @@ int RunServe(const ServerCommands& c) {
   server::ApiOptions api_options;
   api_options.host = c.listen.substr(0, colon);
   api_options.port = port;
+  api_options.idle_timeout_s = c.idle_timeout_s;
   const auto web = c.web_root.empty() ? DefaultWebRoot() : std::filesystem::path(c.web_root);
   if (std::filesystem::is_regular_file(web / "index.html")) api_options.web_root = web;
   server::Api api(**service, api_options);
@@ -188,6 +190,11 @@ std::shared_ptr<ServerCommands> AddServerCommands(CLI::App& app) {
   c->serve->add_option("--workers", c->workers, "Processing workers")->capture_default_str();
   c->serve->add_option("--threads", c->threads, "Threads inside one job (default: one per CPU)");
   c->serve->add_option("--max-upload-bytes", c->max_upload_bytes, "Largest file accepted")
+      ->capture_default_str();
+  c->serve
+      ->add_option("--idle-timeout", c->idle_timeout_s,
+                   "Seconds a connection may stall (headers or body) before it is closed")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   c->serve
       ->add_option("--process-delay", c->process_delay_s,
