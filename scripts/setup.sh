@@ -13,8 +13,8 @@ debian_packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   # storage, crypto, formats, CLI
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
-  # the server: HTTP, passwords and keys
-  libcpp-httplib-dev libsodium-dev
+  # the server: HTTP, passwords and keys; the web app's tests drive a real browser
+  libcpp-httplib-dev libsodium-dev chromium curl
   # models: ONNX protobuf classes for the tfjs -> ONNX converter (ONNX Runtime comes pinned
   # from npm, see third_party/packages.lock)
   libonnx-dev libprotobuf-dev

@@ -283,7 +283,10 @@ class Generator {
           fmt::format("A short video of {}: {} photos{}, with pan and zoom.", what,
                       recap.members.size() - clips,
                       clips ? fmt::format(" and {} clip{}", clips, clips > 1 ? "s" : "") : "");
-      recap.evidence = {{"event", fmt::format("{} photos and {} videos", photos, videos)}};
+      recap.evidence = {{"event", fmt::format("{} photo{}{}", photos, photos == 1 ? "" : "s",
+                                              videos ? fmt::format(" and {} video{}", videos,
+                                                                   videos > 1 ? "s" : "")
+                                                     : "")}};
       Add(recap);
     }
 

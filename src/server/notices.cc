@@ -4,7 +4,7 @@ namespace camroll::server {
 
 const std::vector<Notice>& Notices() {
   static const std::vector<Notice> notices = {
-      {kCloudProcessing, "Cloud processing", "cloud_processing/1",
+      {kCloudProcessing, "Cloud processing", "cloud_processing/2",
        "upload camera-roll media and analyse it on this server to suggest ideas",
        "Your phone will upload new photos and videos from your camera roll to this server, "
        "where camroll reads their time and place, makes thumbnails, checks quality and looks for "
@@ -14,8 +14,8 @@ const std::vector<Notice>& Notices() {
        "any time: uploads stop and everything uploaded or derived is deleted within seconds.",
        "Switching cloud processing off stops uploads and deletes, within seconds: every photo and "
        "video uploaded, every thumbnail, every fact derived from them (time, place, quality, "
-       "objects, text, faces, people), every idea and every rendered collage, video and image, "
-       "and the keys that encrypted them. Your account and this consent record stay."},
+       "objects, text, faces, people), every idea and every rendered collage, video and image. "
+       "Your account and this consent record stay."},
       {kFaceGrouping, "Face grouping", "face_grouping/1",
        "find faces in uploaded photos and group photos of the same person",
        "camroll will find faces in your uploaded photos, compute a face signature for each "

@@ -348,6 +348,8 @@ Status Service::ProcessLocked(int64_t user) {
   options.models_dir = options_.models_dir;
   options.faces = faces ? PipelineOptions::Faces::kOn : PipelineOptions::Faces::kOff;
   options.require_models_for_faces = false;
+  // The Story composer offers only rendered ideas: make more of them than the CLI's default.
+  options.render_top = 24;
   auto run = Suggest(options);
   if (!run) return std::unexpected(run.error());
   CAMROLL_RETURN_IF_ERROR(store_->MarkProcessed(user, started, Now()));

@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "core/sha256.h"
+
 #include "pipeline/pipeline.h"
 #include "render/collage.h"
 #include "render/restyle.h"
@@ -118,10 +120,15 @@ static nlohmann::json IdeaJson(const std::map<std::string, int64_t>& ids, const 
     auto it = ids.find(kOriginals + path);
     if (it != ids.end()) members.push_back(it->second);
   }
+  // The URL carries a digest of the files' paths (which hold the render key), so an edit makes
+  // new URLs and no cache shows an old render.
+  FieldHash version;
+  for (const auto& f : s.files) version.Add(f);
+  const std::string v = ToHex(version.Finish()).substr(0, 12);
   nlohmann::json files = nlohmann::json::array();
   for (size_t i = 0; i < s.files.size(); ++i) {
     if (s.files[i].empty()) continue;
-    files.push_back({{"url", fmt::format("/v1/ideas/{}/files/{}", s.id, i)},
+    files.push_back({{"url", fmt::format("/v1/ideas/{}/files/{}?v={}", s.id, i, v)},
                      {"type", MimeOf(s.files[i])},
                      {"name", std::filesystem::path(s.files[i]).filename().string()}});
   }
@@ -164,7 +171,8 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
       continue;
     }
     const StoredIdea s = Overlay(stored, edits);
-    if (surface == "browse" && s.files.empty()) continue;
+    // Ideas not rendered (yet) are not offered: there is nothing to preview or accept.
+    if (s.files.empty()) continue;
     out.push_back(IdeaJson(ids, s, v != verdict.end() && v->second));
     if (surface == "browse" && out.size() >= 5) break;
   }
@@ -308,7 +316,12 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
   CAMROLL_RETURN_IF_ERROR(
       store_->PutIdeaEdit(user, s.id, EditJson({s.members, s.variant, s.title, s.files}).dump()));
   CAMROLL_ASSIGN_OR_RETURN(auto ids, AssetIdsByFile(*store_, user));
-  return IdeaJson(ids, s, false);
+  CAMROLL_ASSIGN_OR_RETURN(auto feedback, uc->catalog->LoadFeedback(uc->roll_id));
+  bool accepted = false;
+  for (const auto& f : feedback) {
+    if (f.idea_id == s.id) accepted = f.accepted;
+  }
+  return IdeaJson(ids, s, accepted);
 }
 
 }  // namespace camroll::server
