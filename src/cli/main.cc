@@ -397,25 +397,12 @@ int RunRender(const RenderFlags& flags) {
   const StoredIdea& s = **stored;
   auto model = LoadRoll(**catalog, s.roll_id);
   if (!model) return Fatal(model.error());
-  std::map<std::string, size_t> by_path;
-  for (size_t i = 0; i < model->assets.size(); ++i) by_path[model->assets[i].path] = i;
-  Idea idea;
-  idea.id = s.id;
-  idea.type = s.type;
-  idea.source = s.source;
-  idea.title = s.title;
-  idea.subtitle = s.subtitle;
-  idea.why = s.why;
-  idea.evidence = s.evidence;
-  idea.variant = s.variant;
-  for (const std::string& path : s.members) {
-    auto it = by_path.find(path);
-    if (it == by_path.end()) {
-      std::cerr << "camroll: " << path << " has left the roll; run camroll suggest again\n";
-      return kExitUsage;
-    }
-    idea.members.push_back(it->second);
+  auto resolved = IdeaFromStored(s, *model);
+  if (!resolved) {
+    std::cerr << "camroll: " << resolved.error().message() << "; run camroll suggest again\n";
+    return kExitUsage;
   }
+  const Idea& idea = *resolved;
   StudioContext ctx{data_dir, model->root, &model->assets, nullptr,
                     PersonMasks(ml::DefaultModelsDir())};
   if (flags.force) {

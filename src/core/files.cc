@@ -21,25 +21,6 @@ std::unexpected<Error> ErrnoError(std::string_view what, const std::filesystem::
   return Fail(code, fmt::format("{} {}: {}", what, path.string(), std::strerror(err)));
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
-
 Status WriteAll(int fd, const uint8_t* data, size_t size, const std::filesystem::path& path) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
@@ -61,6 +42,10 @@ Status SyncDir(const std::filesystem::path& dir) {
 }
 
 }  // namespace
+
+Fd::~Fd() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 Result<FileStat> StatFile(const std::filesystem::path& path) {
   struct stat st {};

@@ -12,6 +12,24 @@
 
 namespace camroll {
 
+// Owns a file descriptor: closes it when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd();
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
 struct FileStat {
   uint64_t size = 0;
   int64_t mtime_ns = 0;

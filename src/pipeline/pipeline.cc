@@ -331,4 +331,24 @@ Result<SuggestRun> Suggest(const PipelineOptions& options) {
   return run;
 }
 
+Result<Idea> IdeaFromStored(const StoredIdea& s, const RollModel& model) {
+  std::map<std::string, size_t> by_path;
+  for (size_t i = 0; i < model.assets.size(); ++i) by_path[model.assets[i].path] = i;
+  Idea idea;
+  idea.id = s.id;
+  idea.type = s.type;
+  idea.source = s.source;
+  idea.title = s.title;
+  idea.subtitle = s.subtitle;
+  idea.why = s.why;
+  idea.evidence = s.evidence;
+  idea.variant = s.variant;
+  for (const std::string& path : s.members) {
+    auto it = by_path.find(path);
+    if (it == by_path.end()) return Fail(ErrorCode::kNotFound, path + " has left the roll");
+    idea.members.push_back(it->second);
+  }
+  return idea;
+}
+
 }  // namespace camroll

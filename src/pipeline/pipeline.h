@@ -105,6 +105,10 @@ struct RollModel {
 
 Result<RollModel> LoadRoll(Catalog& catalog, int64_t roll_id);
 
+// A stored idea as the studio takes it, its members resolved against the roll's files (by
+// path). Fails with kNotFound when a member has left the roll.
+Result<Idea> IdeaFromStored(const StoredIdea& stored, const RollModel& model);
+
 // People for the report: every person with faces in the roll, most faces first. `boxes`, when
 // given, receives every face box by asset index.
 Result<std::vector<ReportPerson>> LoadReportPeople(Catalog& catalog, int64_t roll_id,

@@ -386,17 +386,7 @@ struct Api::Impl {
       auto entries = service.store().Ledger(who->user);
       if (!entries) return SendError(res, entries.error());
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& e : *entries) {
-        out.push_back({{"seq", e.seq},
-                       {"switch", e.switch_name},
-                       {"value", e.value},
-                       {"notice_version", e.notice_version},
-                       {"notice_text", e.notice_text},
-                       {"method", e.method},
-                       {"purpose", e.purpose},
-                       {"time", e.time},
-                       {"hash", e.hash}});
-      }
+      for (const auto& e : *entries) out.push_back(LedgerEntryJson(e));
       SendJson(res, out);
     });
 

@@ -22,6 +22,18 @@ std::string LedgerHash(const LedgerEntry& e) {
   return ToHex(h.Finish());
 }
 
+nlohmann::json LedgerEntryJson(const LedgerEntry& e) {
+  return {{"seq", e.seq},
+          {"switch", e.switch_name},
+          {"value", e.value},
+          {"notice_version", e.notice_version},
+          {"notice_text", e.notice_text},
+          {"method", e.method},
+          {"purpose", e.purpose},
+          {"time", e.time},
+          {"hash", e.hash}};
+}
+
 LedgerCheck VerifyLedger(const std::vector<LedgerEntry>& entries,
                          const std::optional<std::string>& head) {
   LedgerCheck check;

@@ -4,6 +4,7 @@
 // cutting entries off the end is detected too.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct LedgerCheck {
   std::optional<int64_t> first_bad_seq;  // where the chain breaks
   std::string reason;
 };
+
+// An entry as the API and exports show it.
+nlohmann::json LedgerEntryJson(const LedgerEntry& entry);
 
 // Walks the entries in order; `head` (the content of ledger.head, if any) must be the last hash.
 LedgerCheck VerifyLedger(const std::vector<LedgerEntry>& entries,

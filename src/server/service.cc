@@ -37,18 +37,6 @@ std::optional<std::string> ReadHead(const std::filesystem::path& file) {
   return head;
 }
 
-nlohmann::json LedgerJson(const LedgerEntry& e) {
-  return {{"seq", e.seq},
-          {"switch", e.switch_name},
-          {"value", e.value},
-          {"notice_version", e.notice_version},
-          {"notice_text", e.notice_text},
-          {"method", e.method},
-          {"purpose", e.purpose},
-          {"time", e.time},
-          {"hash", e.hash}};
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Service>> Service::Open(ServerOptions options) {
@@ -543,7 +531,7 @@ Result<std::vector<Service::ExportItem>> Service::Export(int64_t user) {
   CAMROLL_ASSIGN_OR_RETURN(auto ledger, store_->Ledger(user));
   CAMROLL_ASSIGN_OR_RETURN(auto assets, AssetList(user));
   nlohmann::json ledger_json = nlohmann::json::array();
-  for (const auto& e : ledger) ledger_json.push_back(LedgerJson(e));
+  for (const auto& e : ledger) ledger_json.push_back(LedgerEntryJson(e));
   nlohmann::json account{{"user", u->name},      {"created", u->created},
                          {"switches", switches}, {"consent_ledger", ledger_json},
                          {"assets", assets},     {"retention", RetentionJson()}};

@@ -6,7 +6,6 @@
 #include <set>
 
 #include "core/sha256.h"
-
 #include "pipeline/pipeline.h"
 #include "render/collage.h"
 #include "render/restyle.h"
@@ -94,6 +93,17 @@ std::vector<std::string> VariantsFor(const StoredIdea& s) {
 
 }  // namespace
 
+// The user's catalog and one of their ideas, with the owner's edit laid over it; kNotFound when
+// the user has no such idea (another user's idea id included).
+struct UserIdea {
+  UserCatalog uc;
+  StoredIdea generated;  // as the pipeline made it
+  StoredIdea idea;       // with the owner's edit
+};
+
+static Result<UserIdea> FindUserIdea(Store& store, int64_t user, const std::filesystem::path& data,
+                                     const std::filesystem::path& roll, const std::string& idea_id);
+
 Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& data,
                                                    const std::filesystem::path& roll) {
   if (!std::filesystem::exists(data / "catalog.db")) return std::optional<UserCatalog>();
@@ -110,6 +120,18 @@ Result<std::map<std::string, int64_t>> AssetIdsByFile(Store& store, int64_t user
   std::map<std::string, int64_t> out;
   for (const Asset& a : assets) out[a.file] = a.id;
   return out;
+}
+
+static Result<UserIdea> FindUserIdea(Store& store, int64_t user, const std::filesystem::path& data,
+                                     const std::filesystem::path& roll,
+                                     const std::string& idea_id) {
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(data, roll));
+  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
+  CAMROLL_ASSIGN_OR_RETURN(auto found, uc->catalog->FindIdea(idea_id));
+  if (!found || found->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
+  CAMROLL_ASSIGN_OR_RETURN(auto edits, LoadEdits(store, user));
+  StoredIdea idea = Overlay(*found, edits);
+  return UserIdea{std::move(*uc), std::move(*found), std::move(idea)};
 }
 
 // The JSON of one idea for the API: member asset ids, file URLs with their names.
@@ -181,15 +203,13 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
 
 Result<nlohmann::json> Service::Feedback(int64_t user, const std::string& idea_id, bool accept) {
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto idea, uc->catalog->FindIdea(idea_id));
-  if (!idea || idea->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_RETURN_IF_ERROR(uc->catalog->RecordFeedback(uc->roll_id, *idea, accept, Now()));
+  CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
+                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
+  CAMROLL_RETURN_IF_ERROR(
+      found.uc.catalog->RecordFeedback(found.uc.roll_id, found.generated, accept, Now()));
   if (accept) {
-    CAMROLL_ASSIGN_OR_RETURN(auto edits, LoadEdits(*store_, user));
     std::vector<std::string> files;
-    for (const auto& m : Overlay(*idea, edits).members) files.push_back(kOriginals + m);
+    for (const auto& m : found.idea.members) files.push_back(kOriginals + m);
     CAMROLL_RETURN_IF_ERROR(store_->SetPosted(user, files));
   }
   return nlohmann::json{{"id", idea_id}, {"accepted", accept}};
@@ -198,12 +218,9 @@ Result<nlohmann::json> Service::Feedback(int64_t user, const std::string& idea_i
 Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string& idea_id,
                                                 size_t n) {
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto found, uc->catalog->FindIdea(idea_id));
-  if (!found || found->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto edits, LoadEdits(*store_, user));
-  const StoredIdea idea = Overlay(*found, edits);
+  CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
+                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
+  const StoredIdea& idea = found.idea;
   if (n >= idea.files.size() || idea.files[n].empty()) {
     return Fail(ErrorCode::kNotFound, "no such file");
   }
@@ -216,35 +233,32 @@ Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string&
 
 Result<nlohmann::json> Service::IdeaOptions(int64_t user, const std::string& idea_id) {
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto found, uc->catalog->FindIdea(idea_id));
-  if (!found || found->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
+  CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
+                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
   // Photos that may be swapped in: the roll's analysed photos (not videos, not failed ones).
-  CAMROLL_ASSIGN_OR_RETURN(auto facts, uc->catalog->LoadAssets(uc->roll_id));
+  CAMROLL_ASSIGN_OR_RETURN(auto facts, found.uc.catalog->LoadAssets(found.uc.roll_id));
   nlohmann::json candidates = nlohmann::json::array();
   for (const AssetFacts& f : facts) {
     if (f.failed || f.kind != MediaKind::kPhoto) continue;
     CAMROLL_ASSIGN_OR_RETURN(auto asset, store_->AssetByFile(user, kOriginals + f.path));
     if (asset) candidates.push_back(asset->id);
   }
-  return nlohmann::json{{"variants", VariantsFor(*found)},
+  const IdeaType type = found.idea.type;
+  return nlohmann::json{{"variants", VariantsFor(found.generated)},
                         {"candidates", candidates},
-                        {"max_members", found->type == IdeaType::kCollage ? 9
-                                        : found->type == IdeaType::kRecap ? 30
-                                                                          : 1}};
+                        {"max_members", type == IdeaType::kCollage ? 9
+                                        : type == IdeaType::kRecap ? 30
+                                                                   : 1}};
 }
 
 Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_id,
                                          const nlohmann::json& body) {
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-  if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto found, uc->catalog->FindIdea(idea_id));
-  if (!found || found->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
-  CAMROLL_ASSIGN_OR_RETURN(auto edits, LoadEdits(*store_, user));
-  StoredIdea s = Overlay(*found, edits);
-  CAMROLL_ASSIGN_OR_RETURN(RollModel model, LoadRoll(*uc->catalog, uc->roll_id));
+  CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
+                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
+  StoredIdea s = found.idea;
+  UserCatalog& uc = found.uc;
+  CAMROLL_ASSIGN_OR_RETURN(RollModel model, LoadRoll(*uc.catalog, uc.roll_id));
   std::map<std::string, size_t> by_path;
   for (size_t i = 0; i < model.assets.size(); ++i) by_path[model.assets[i].path] = i;
 
@@ -276,7 +290,7 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
   }
   if (body.contains("variant")) {
     if (!body["variant"].is_string()) return Fail(ErrorCode::kInvalidInput, "variant: a name");
-    const auto variants = VariantsFor(*found);
+    const auto variants = VariantsFor(found.generated);
     const std::string v = body["variant"];
     if (std::find(variants.begin(), variants.end(), v) == variants.end()) {
       return Fail(ErrorCode::kInvalidInput, "this idea cannot take the variant '" + v + "'");
@@ -293,22 +307,7 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
     s.title = std::move(title);
   }
 
-  Idea idea;
-  idea.id = s.id;
-  idea.type = s.type;
-  idea.source = s.source;
-  idea.title = s.title;
-  idea.subtitle = s.subtitle;
-  idea.why = s.why;
-  idea.evidence = s.evidence;
-  idea.variant = s.variant;
-  for (const std::string& path : s.members) {
-    auto at = by_path.find(path);
-    if (at == by_path.end()) {
-      return Fail(ErrorCode::kNotFound, "a photo of this idea has been deleted");
-    }
-    idea.members.push_back(at->second);
-  }
+  CAMROLL_ASSIGN_OR_RETURN(Idea idea, IdeaFromStored(s, model));
   StudioContext ctx{UserData(user), model.root, &model.assets, nullptr,
                     PersonMasks(options_.models_dir)};
   CAMROLL_ASSIGN_OR_RETURN(RenderedIdea rendered, RenderIdea(idea, ctx, 1));
@@ -316,7 +315,7 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
   CAMROLL_RETURN_IF_ERROR(
       store_->PutIdeaEdit(user, s.id, EditJson({s.members, s.variant, s.title, s.files}).dump()));
   CAMROLL_ASSIGN_OR_RETURN(auto ids, AssetIdsByFile(*store_, user));
-  CAMROLL_ASSIGN_OR_RETURN(auto feedback, uc->catalog->LoadFeedback(uc->roll_id));
+  CAMROLL_ASSIGN_OR_RETURN(auto feedback, uc.catalog->LoadFeedback(uc.roll_id));
   bool accepted = false;
   for (const auto& f : feedback) {
     if (f.idea_id == s.id) accepted = f.accepted;

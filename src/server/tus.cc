@@ -49,20 +49,6 @@ std::optional<int64_t> ParseLength(const std::string& text) {
   return v;
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Incremental digest for Upload-Checksum: sha1 or sha256 (OpenSSL EVP).
 class Digester {
  public:
