@@ -99,7 +99,9 @@ void SendFile(Response& res, const std::filesystem::path& path, const std::strin
     return;
   }
   auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
-  res.set_header("Cache-Control", "private, max-age=60");
+  // Nothing of a user's photos stays in a browser's cache: after an opt-out, what was deleted
+  // must not be shown from there either.
+  res.set_header("Cache-Control", "private, no-store");
   if (!download_as.empty()) {
     res.set_header("Content-Disposition", "attachment; filename=\"" + download_as + "\"");
   }
@@ -519,7 +521,7 @@ struct Api::Impl {
       if (!who) return;
       auto jpeg = service.FaceCrop(who->user, std::stoll(req.matches[1]));
       if (!jpeg) return SendError(res, jpeg.error());
-      res.set_header("Cache-Control", "private, max-age=60");
+      res.set_header("Cache-Control", "private, no-store");  // biometric-derived: never cached
       res.set_content(*jpeg, "image/jpeg");
     });
 

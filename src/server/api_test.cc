@@ -303,6 +303,10 @@ TEST(ApiFlow, UploadProcessIdeasIsolationExportAndPurge) {
   const Format format =
       SniffFormat({reinterpret_cast<const uint8_t*>(file->body.data()), file->body.size()});
   EXPECT_TRUE(format == Format::kJpeg || format == Format::kMp4) << FormatName(format);
+  EXPECT_NE(file->get_header_value("Cache-Control").find("no-store"), std::string::npos)
+      << "no copy stays in a browser's cache after an opt-out";
+  // What is shared carries no metadata of the photos: no EXIF (and so no GPS) in a render.
+  EXPECT_EQ(file->body.find("Exif"), std::string::npos);
   EXPECT_EQ(c.Get("/v1/ideas?surface=browse", Bearer(ana))->status, 403)
       << "browse needs browse_suggestions";
 

@@ -4,6 +4,7 @@
 //        --camroll PATH_TO_BINARY --roll ROLL_DIR --token TOKEN --out SCREENSHOT_DIR
 //        [--timeout SECONDS]   how long to wait for ideas after the sync (default 180)
 //        [--upload tus]        upload with tus-js-client instead of `camroll sync`
+//        [--people on]         the server has models: walk through People with real faces
 //
 // Needs a fresh server (cloud processing off) and its user's API token, e.g.
 //   camroll serve --data /tmp/x --listen 127.0.0.1:8123 --process-delay 0 --models /nonexistent
@@ -12,8 +13,9 @@
 //
 // Walks through what a person does: a wrong password, then signing in; switching cloud
 // processing on through its notice; syncing a roll; waiting for ideas; accepting (a download),
-// dismissing and editing ideas; a photo's transparency panel; switching cloud processing off
-// and checking that everything is gone. Takes full-page screenshots of every page and state at
+// dismissing and editing ideas; with --people on, face grouping on through its notice, then
+// People: renaming, merging, splitting and hiding people, and face grouping off again; a photo's
+// transparency panel; switching cloud processing off and checking that everything is gone. Takes full-page screenshots of every page and state at
 // 1280 px and at 390 px. Exits non-zero with a message on the first failure.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,6 +49,8 @@ for (const need of ['server', 'user', 'password', 'camroll', 'roll', 'token', 'o
 const SERVER = args.server.replace(/\/+$/, '');
 const OUT = path.resolve(args.out);
 const IDEAS_TIMEOUT_S = Number(args.timeout || 180);
+const PEOPLE = args.people === 'on';
+const FACES_TIMEOUT_S = 300;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -481,7 +485,183 @@ async function main() {
     pass(`Browse shows ${feedCards} recent-moment cards`);
     await shot('browse');
 
-    // 11. People (face grouping is off in this walk-through) — its off state was shot above.
+    // 11. People with real faces: face grouping on through its notice, then rename, merge, split
+    //     and hide through the People page, and face grouping off again.
+    if (!PEOPLE) {
+      log('note: no models on the server (run_browser_test.sh without CAMROLL_MODELS_DIR): the People steps are skipped');
+    } else {
+      await go('#/settings');
+      await page.waitForSelector('#switch-face_grouping[aria-checked="false"]');
+      const ledgerBeforeFaces = await getJson('/v1/ledger');
+      await flipSwitch('face_grouping', { expectOn: true, noticeText: notice.face_grouping.turn_on, screenshot: 'settings-face-grouping-dialog-on' });
+      const facesLedger = await getJson('/v1/ledger');
+      const facesEntry = facesLedger.find((e) => e.seq > Math.max(0, ...ledgerBeforeFaces.map((x) => x.seq)) && e.switch === 'face_grouping' && e.value === true);
+      check(facesEntry, `GET /v1/ledger has no new face_grouping=true entry: ${JSON.stringify(facesLedger).slice(-400)}`);
+      check(facesEntry.notice_version === notice.face_grouping.version, `ledger notice_version ${facesEntry.notice_version}, expected ${notice.face_grouping.version}`);
+      check(facesEntry.notice_text === notice.face_grouping.turn_on, 'the face_grouping ledger entry does not hold the notice text that was shown');
+      check(facesEntry.method === 'web', `the face_grouping ledger entry's method is "${facesEntry.method}", expected "web"`);
+      await page.waitForSelector(`.ledger-entry[data-seq="${facesEntry.seq}"]`);
+      pass(`face grouping consent recorded: ledger entry ${facesEntry.seq} (${facesEntry.notice_version}, via ${facesEntry.method})`);
+
+      // Switching on queues a processing job at once; wait until it (and any follow-up) is done.
+      const facesStarted = Date.now();
+      for (;;) {
+        status = await getJson('/v1/status');
+        if (!status.processing) break;
+        if (Date.now() - facesStarted > FACES_TIMEOUT_S * 1000) {
+          throw new TestFailure(`face grouping still processing after ${FACES_TIMEOUT_S} s; status: ${JSON.stringify(status)}`);
+        }
+        await page.waitForTimeout(2000);
+      }
+      let people = await getJson('/v1/people');
+      check(Array.isArray(people) && people.length > 0, `no people after face grouping (the birthday photos have the same faces many times); status: ${JSON.stringify(status)}`);
+      const faceCount = (list) => list.reduce((n, p) => n + p.faces.length, 0);
+      pass(`face grouping done in ${((Date.now() - facesStarted) / 1000).toFixed(0)} s: ${people.length} person(s) with ${faceCount(people)} faces (${people.map((p) => p.faces.length).join(', ')})`);
+      const personOf = async (id) => (await getJson('/v1/people')).find((p) => p.id === id);
+
+      await go('#/people');
+      await page.waitForSelector('.people-grid .person-tile', { timeout: 15000 });
+      const tilesShown = await page.locator('.people-grid .person-tile').count();
+      check(tilesShown === people.filter((p) => !p.hidden).length, `People shows ${tilesShown} cards, the API ${people.filter((p) => !p.hidden).length} visible people`);
+      const firstCover = page.locator(`.person-tile[data-person="${people[0].id}"] img.person-cover`);
+      const coverWidth = await firstCover.evaluate((i) => (i.complete ? i.naturalWidth
+        : new Promise((r) => { i.addEventListener('load', () => r(i.naturalWidth), { once: true }); i.addEventListener('error', () => r(0), { once: true }); })));
+      check(coverWidth > 0, `the cover face of person ${people[0].id} (${people[0].cover}) did not load`);
+      await shot('people');
+      const covers = await page.evaluate(() => [...document.querySelectorAll('img.person-cover')].map((i) => ({ src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0 })));
+      const brokenCovers = covers.filter((c) => !c.ok).map((c) => c.src);
+      check(brokenCovers.length === 0, `cover faces that did not load: ${brokenCovers.join(', ')}`);
+      pass(`People shows ${tilesShown} person card(s); all ${covers.length} cover faces loaded (the first ${coverWidth} px wide)`);
+
+      // Rename the person with the most faces.
+      const renamed = people[0];
+      const newName = 'Rita';
+      const openPersonDialog = async (id) => {
+        const tile = page.locator(`.person-tile[data-person="${id}"]`);
+        await tile.scrollIntoViewIfNeeded();
+        await tile.click();
+        const dlg = page.locator('dialog.person-dialog[open]');
+        await dlg.waitFor({ timeout: 5000 });
+        return dlg;
+      };
+      let dialog = await openPersonDialog(renamed.id);
+      const renameForm = dialog.locator('form.inline-form').first();
+      await renameForm.locator('input[type=text]').fill(newName);
+      await shot('person-rename-dialog');
+      await renameForm.locator('button[type=submit]').click();
+      await dialog.waitFor({ state: 'detached', timeout: 15000 });
+      await page.waitForFunction(({ id, name }) => {
+        const t = document.querySelector(`.person-tile[data-person="${id}"] .person-name`);
+        return t && t.textContent === name;
+      }, { id: renamed.id, name: newName }, { timeout: 15000 });
+      const afterRename = await personOf(renamed.id);
+      check(afterRename && afterRename.name === newName, `after renaming, GET /v1/people shows person ${renamed.id} as ${JSON.stringify(afterRename && afterRename.name)}, expected "${newName}"`);
+      const focusAfterRename = await page.waitForFunction((id) => document.activeElement && document.activeElement.dataset.person === String(id), renamed.id, { timeout: 5000 })
+        .then(() => String(renamed.id), () => page.evaluate(() => document.activeElement && (document.activeElement.dataset.person || document.activeElement.outerHTML.slice(0, 80))));
+      check(focusAfterRename === String(renamed.id), `after renaming the focus should be on the person's card, it is on ${focusAfterRename}`);
+      pass(`renamed person ${renamed.id} to "${newName}" in the dialog; GET /v1/people shows the name`);
+      people = await getJson('/v1/people');
+
+      // Merge and split through the person dialog. Two people: merge the second into the first,
+      // then split its faces back out. One person with several faces: split one face out, then
+      // merge it back.
+      const mergeInto = async (into, from) => {
+        const d = await openPersonDialog(into.id);
+        await d.locator('select').selectOption(String(from.id));
+        await d.locator('form.inline-form', { has: page.locator('select') }).locator('button[type=submit]').click();
+        await d.waitFor({ state: 'detached', timeout: 15000 });
+        await page.locator(`.person-tile[data-person="${from.id}"]`).waitFor({ state: 'detached', timeout: 15000 });
+        people = await getJson('/v1/people');
+        const merged = people.find((p) => p.id === into.id);
+        check(!people.some((p) => p.id === from.id), `after merging, GET /v1/people still lists person ${from.id}`);
+        check(merged && merged.faces.length === into.faces.length + from.faces.length,
+          `after merging, person ${into.id} has ${merged && merged.faces.length} faces, expected ${into.faces.length} + ${from.faces.length}`);
+        check(from.faces.every((f) => merged.faces.some((m) => m.id === f.id)), `after merging, person ${into.id} lacks faces of ${from.id}`);
+        pass(`merged person ${from.id} (${from.faces.length} face(s)) into person ${into.id} (now ${merged.faces.length} faces) in the dialog`);
+        return merged;
+      };
+      const splitOut = async (person, faceIds) => {
+        const d = await openPersonDialog(person.id);
+        for (const f of faceIds) {
+          const boxId = await d.locator(`.face-check[value="${f}"]`).getAttribute('id');
+          await d.locator(`label[for="${boxId}"]`).click();
+        }
+        const ticked = await d.locator('.face-check:checked').count();
+        check(ticked === faceIds.length, `${ticked} faces are ticked in the split dialog, expected ${faceIds.length}`);
+        const splitButton = d.getByRole('button', { name: 'Move selected to a new person' });
+        check(await splitButton.isEnabled(), 'the split button stays disabled with faces ticked');
+        await d.locator(`.face-check[value="${faceIds[0]}"]`).evaluate((el) => el.closest('li').scrollIntoView({ block: 'center' }));
+        await shot('person-split-dialog');
+        await splitButton.click();
+        await d.waitFor({ state: 'detached', timeout: 15000 });
+        people = await getJson('/v1/people');
+        const kept = people.find((p) => p.id === person.id);
+        const fresh = people.find((p) => p.id !== person.id && p.faces.some((x) => x.id === faceIds[0]));
+        check(kept && kept.faces.length === person.faces.length - faceIds.length && kept.name === person.name,
+          `after splitting, person ${person.id} has ${kept && kept.faces.length} faces and name ${JSON.stringify(kept && kept.name)}, expected ${person.faces.length - faceIds.length} and ${JSON.stringify(person.name)}`);
+        check(fresh && fresh.faces.length === faceIds.length && faceIds.every((f) => fresh.faces.some((x) => x.id === f)),
+          `after splitting, the ${faceIds.length} faces are not together in a new person: ${JSON.stringify(fresh && fresh.faces.map((x) => x.id))}`);
+        await page.locator(`.person-tile[data-person="${fresh.id}"]`).waitFor({ timeout: 15000 });
+        const focused = await page.waitForFunction((id) => document.activeElement && document.activeElement.dataset.person === String(id), fresh.id, { timeout: 5000 })
+          .then(() => String(fresh.id), () => page.evaluate(() => document.activeElement && (document.activeElement.dataset.person || document.activeElement.outerHTML.slice(0, 80))));
+        check(focused === String(fresh.id), `after splitting the focus should be on the new person's card, it is on ${focused}`);
+        pass(`split ${faceIds.length} face(s) out of person ${person.id} into new person ${fresh.id} in the dialog`);
+        return { kept, fresh };
+      };
+      const named = people.find((p) => p.id === renamed.id);
+      if (people.length >= 2) {
+        const other = people.find((p) => p.id !== renamed.id);
+        const merged = await mergeInto(named, other);
+        await splitOut(merged, other.faces.map((f) => f.id));
+      } else if (named.faces.length >= 2) {
+        log(`note: face grouping found one person (${named.faces.length} faces): splitting a face out, then merging it back`);
+        const { kept, fresh } = await splitOut(named, [named.faces[named.faces.length - 1].id]);
+        await mergeInto(kept, fresh);
+      } else {
+        log('note: face grouping found one person with one face: merging and splitting are skipped');
+      }
+
+      // Hide one: it leaves the grid for the folded "Hidden" section.
+      const hideTarget = people.find((p) => p.id !== renamed.id && !p.hidden) || people[0];
+      dialog = await openPersonDialog(hideTarget.id);
+      await dialog.getByRole('button', { name: 'Hide this person' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 15000 });
+      await page.locator(`.people-grid .person-tile[data-person="${hideTarget.id}"]`).waitFor({ state: 'detached', timeout: 15000 });
+      const afterHide = await personOf(hideTarget.id);
+      check(afterHide && afterHide.hidden === true, `after hiding, GET /v1/people shows person ${hideTarget.id} with hidden ${JSON.stringify(afterHide && afterHide.hidden)}`);
+      const showHidden = page.locator('.hidden-people button[aria-expanded]');
+      const focusAfterHide = await page.waitForFunction(() => document.activeElement && document.activeElement.matches('.hidden-people button[aria-expanded]'), null, { timeout: 5000 })
+        .then(() => 'ok', () => page.evaluate(() => document.activeElement && document.activeElement.outerHTML.slice(0, 80)));
+      check(focusAfterHide === 'ok', `after hiding, the focus should be on the "Show hidden" button, it is on ${focusAfterHide}`);
+      check(/show 1 hidden person/i.test(await showHidden.innerText()), `the Hidden section should offer "Show 1 hidden person", it says "${await showHidden.innerText()}"`);
+      await showHidden.click();
+      await page.locator(`.hidden-people .person-tile.is-hidden[data-person="${hideTarget.id}"]`).waitFor({ timeout: 5000 });
+      pass(`hid person ${hideTarget.id}: GET /v1/people has hidden=true, People lists them under Hidden`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot('people-after-changes');
+
+      // Face grouping off: the notice says what goes, and it goes.
+      await go('#/settings');
+      await page.waitForSelector('#switch-face_grouping[aria-checked="true"]');
+      check(/deletes/i.test(notice.face_grouping.turn_off) && /person/i.test(notice.face_grouping.turn_off), `the face_grouping turn-off notice does not say what is deleted: "${notice.face_grouping.turn_off}"`);
+      await flipSwitch('face_grouping', { expectOn: false, noticeText: notice.face_grouping.turn_off, screenshot: 'settings-face-grouping-dialog-off' });
+      const facesResult = await text('.switch-row[data-switch="face_grouping"] .switch-result');
+      check(/deleted/i.test(facesResult), `after switching face grouping off, Settings should say what was deleted; it says "${facesResult}"`);
+      const facesLedgerAfter = await getJson('/v1/ledger');
+      check(facesLedgerAfter.some((e) => e.switch === 'face_grouping' && e.value === false && e.seq > facesEntry.seq), 'the ledger has no face_grouping=false entry after switching off');
+      const peopleOff = await apiFromPage('/v1/people');
+      check(peopleOff.status === 403, `GET /v1/people with face grouping off answered ${peopleOff.status}: ${peopleOff.text}`);
+      // Not from the browser's cache: crops are served with Cache-Control max-age=60.
+      const cropOff = await page.evaluate((u) => fetch(u, { cache: 'no-store' }).then((r) => r.status), renamed.cover);
+      check(cropOff === 403, `GET ${renamed.cover} with face grouping off answered ${cropOff}`);
+      pass(`face grouping off: "${facesResult}"; recorded in the ledger; GET /v1/people and face crops answer 403`);
+      await go('#/people');
+      await page.waitForSelector('.people-off');
+      const offText = await text('.people-content');
+      check(/face grouping is off/i.test(offText), `with face grouping off, People should say so; it says "${offText}"`);
+      pass('People shows its off state again');
+      await shot('people-off-after-opt-out');
+    }
 
     // 12. Photos and a photo's transparency panel.
     await go('#/photos');

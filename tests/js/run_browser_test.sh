@@ -4,8 +4,10 @@
 # SCREENSHOT_DIR defaults to build/debug/web-screenshots; ROLL_DIR to a ~20-file subset of the
 # generated sample roll (build/debug/sample-roll/roll: a birthday, a day in Évora and a beach day).
 # CAMROLL (the binary) defaults to build/debug/src/cli/camroll, CAMROLL_SAMPLE_ROLL to
-# build/debug/sample-roll/roll. Extra arguments for the test go
-# in BROWSER_TEST_ARGS (e.g. "--upload tus").
+# build/debug/sample-roll/roll. CAMROLL_MODELS_DIR is the models folder (`camroll models
+# install`) the server runs with; without it the server gets none, finds no faces, and the
+# People steps (face grouping on, rename, merge, split, hide, off) are skipped. Extra arguments
+# for the test go in BROWSER_TEST_ARGS (e.g. "--upload tus").
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -32,10 +34,20 @@ if [[ -z "$roll" ]]; then
   done
 fi
 
+models="${CAMROLL_MODELS_DIR:-}"
+people_args=()
+if [[ -n "$models" ]]; then
+  [[ -f "$models/manifest.json" ]] || { echo "CAMROLL_MODELS_DIR=$models holds no models (camroll models install --models $models)" >&2; exit 2; }
+  people_args=(--people on)
+else
+  echo "note: CAMROLL_MODELS_DIR is not set: the server runs without models and the People steps are skipped"
+  models=/nonexistent
+fi
+
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 password='correct horse battery staple'
 token="$(printf '%s\n' "$password" | "$camroll" admin --data "$work/data" create-user ana --password-stdin)"
-"$camroll" serve --data "$work/data" --listen "127.0.0.1:$port" --process-delay 0 --models /nonexistent \
+"$camroll" serve --data "$work/data" --listen "127.0.0.1:$port" --process-delay 0 --models "$models" \
   --web "$root/web" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -45,7 +57,7 @@ done
 
 status=0
 node "$here/browser_test.mjs" --server "http://127.0.0.1:$port" --user ana --password "$password" \
-  --camroll "$camroll" --roll "$roll" --token "$token" --out "$out" ${BROWSER_TEST_ARGS:-} || status=$?
+  --camroll "$camroll" --roll "$roll" --token "$token" --out "$out" "${people_args[@]}" ${BROWSER_TEST_ARGS:-} || status=$?
 if [[ $status -ne 0 ]]; then
   echo "--- server log (last 40 lines) ---" >&2
   tail -n 40 "$work/server.log" >&2

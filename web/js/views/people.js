@@ -5,6 +5,12 @@ import { icon } from '../icons.js';
 import { pageHead, spinner, errorState, emptyState, openDialog, toast, callout } from '../ui.js';
 import { plural } from '../format.js';
 
+// The photos a person is in (a photo can hold the same person's face twice only by mistake, but
+// it counts once).
+function photoCount(person) {
+  return new Set(person.faces.map((f) => f.asset)).size;
+}
+
 const displayName = (p) => p.name || 'Unnamed person';
 
 export async function peopleView(main, ctx) {
@@ -53,12 +59,12 @@ export async function peopleView(main, ctx) {
     const grid = (list) => h('ul', { class: 'people-grid' }, list.map((p) => h('li', {},
       h('button', {
         type: 'button', class: ['person-tile', p.hidden ? 'is-hidden' : ''], dataset: { person: p.id },
-        'aria-label': `${displayName(p)}, ${plural(p.faces.length, 'photo')}${p.hidden ? ', hidden' : ''}. Open`,
+        'aria-label': `${displayName(p)}, ${plural(photoCount(p), 'photo')}${p.hidden ? ', hidden' : ''}. Open`,
         onclick: () => openPerson(p),
       },
       h('img', { class: 'person-cover', src: p.cover, alt: '', loading: 'lazy' }),
       h('span', { class: ['person-name', p.name ? '' : 'is-unnamed'] }, displayName(p)),
-      h('span', { class: 'person-count' }, plural(p.faces.length, 'photo'))))));
+      h('span', { class: 'person-count' }, plural(photoCount(p), 'photo'))))));
     content.append(h('section', { 'aria-labelledby': 'people-title' },
       h('div', { class: 'section-head' }, h('h2', { id: 'people-title' }, visible.length ? plural(visible.length, 'person', 'people') : 'Everyone is hidden')),
       visible.length ? grid(visible) : h('p', { class: 'muted' }, 'Show a hidden person to bring them back into your ideas.')));
@@ -76,20 +82,37 @@ export async function peopleView(main, ctx) {
     }
   }
 
+  // After a change: the list again, with the focus on the person changed (or made), else on the
+  // "Show hidden" button (after a hide), else on the page title.
   async function reloadAndFocus(id) {
-    people = await get('/v1/people', { signal: ctx.signal });
+    try {
+      people = await get('/v1/people', { signal: ctx.signal });
+    } catch (e) {
+      if (isAbort(e) || e.status === 401) return;
+      toast(`Saved, but the list could not be reloaded: ${sentence(e.message)}`, { tone: 'error' });
+      return;
+    }
     render(id);
+    if (!content.contains(document.activeElement)) {
+      const next = content.querySelector('.hidden-people .section-head button') || main.querySelector('h1');
+      if (next) next.focus();
+    }
   }
 
   function openPerson(p) {
+    // The list is reloaded once the dialog has closed and given the focus back, so that the
+    // focus the reload sets is not taken back by the dialog.
+    let focusAfter;
     openDialog({
       title: displayName(p),
-      description: plural(p.faces.length, 'photo'),
+      description: plural(photoCount(p), 'photo'),
       className: 'person-dialog',
       returnFocus: () => content.querySelector(`[data-person="${p.id}"]`) || main.querySelector('h1'),
+      onClose: () => { if (focusAfter !== undefined) reloadAndFocus(focusAfter); },
       build: (dialog, close) => {
         const status = h('p', { class: 'form-status', role: 'status' });
         const fail = (e) => { status.textContent = `Not saved: ${sentence(e.message)}`; status.className = 'form-status is-error'; };
+        const done = (focusId) => { focusAfter = focusId; close('saved'); };
 
         // Rename
         const nameId = uid('person-name');
@@ -100,8 +123,7 @@ export async function peopleView(main, ctx) {
             try {
               await put(`/v1/people/${p.id}`, { name: nameInput.value.trim() });
               toast(nameInput.value.trim() ? `Named ${nameInput.value.trim()}.` : 'Name removed.', { tone: 'success' });
-              close('saved');
-              await reloadAndFocus(p.id);
+              done(p.id);
             } catch (err) { fail(err); }
           },
         }, h('label', { for: nameId }, 'Name'), h('div', { class: 'inline-row' }, nameInput, h('button', { type: 'submit', class: 'btn primary' }, 'Save name')));
@@ -112,8 +134,7 @@ export async function peopleView(main, ctx) {
             try {
               await put(`/v1/people/${p.id}`, { hidden: !p.hidden });
               toast(p.hidden ? `${displayName(p)} is shown again.` : `${displayName(p)} is hidden.`, { tone: 'success' });
-              close('saved');
-              await reloadAndFocus(p.hidden ? p.id : null);
+              done(p.hidden ? p.id : null);
             } catch (err) { fail(err); }
           },
         }, icon(p.hidden ? 'eye' : 'eyeoff', { size: 18 }), p.hidden ? 'Show this person' : 'Hide this person');
@@ -123,7 +144,7 @@ export async function peopleView(main, ctx) {
         const mergeId = uid('merge');
         const mergeSelect = h('select', { id: mergeId },
           h('option', { value: '' }, 'Choose a person…'),
-          others.map((o) => h('option', { value: o.id }, `${displayName(o)} (${plural(o.faces.length, 'photo')})`)));
+          others.map((o) => h('option', { value: o.id }, `${displayName(o)} (${plural(photoCount(o), 'photo')})`)));
         const mergeForm = h('form', {
           class: 'inline-form', onsubmit: async (e) => {
             e.preventDefault();
@@ -132,8 +153,7 @@ export async function peopleView(main, ctx) {
             try {
               await post(`/v1/people/${p.id}/merge`, { from });
               toast('Merged. Their photos are now together.', { tone: 'success' });
-              close('saved');
-              await reloadAndFocus(p.id);
+              done(p.id);
             } catch (err) { fail(err); }
           },
         }, h('label', { for: mergeId }, 'Same person as'),
@@ -158,8 +178,7 @@ export async function peopleView(main, ctx) {
           try {
             const out = await post(`/v1/people/${p.id}/split`, { faces: [...picked] });
             toast(`Moved ${plural(picked.size, 'face')} to a new person.`, { tone: 'success' });
-            close('saved');
-            await reloadAndFocus(out && out.person ? out.person : p.id);
+            done(out && out.person ? out.person : p.id);
           } catch (err) { fail(err); }
         });
 
