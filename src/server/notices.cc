@@ -16,13 +16,13 @@ const std::vector<Notice>& Notices() {
        "video uploaded, every thumbnail, every fact derived from them (time, place, quality, "
        "objects, text, faces, people), every idea and every rendered collage, video and image. "
        "Your account and this consent record stay."},
-      {kFaceGrouping, "Face grouping", "face_grouping/1",
+      {kFaceGrouping, "Face grouping", "face_grouping/2",
        "find faces in uploaded photos and group photos of the same person",
        "camroll will find faces in your uploaded photos, compute a face signature for each "
        "(biometric data) and group photos of the same person so ideas can feature them. This "
        "includes people in your photos who do not use camroll. Signatures never leave this "
        "server, are not used for anything else and are deleted when you switch this off, when "
-       "the photo is deleted, or after 3 years at the latest.",
+       "the photo is deleted, or 3 years after you last used camroll at the latest.",
        "Switching face grouping off deletes, within seconds: every face found, every face "
        "signature, every person and the names you gave them. Your photos and other ideas stay."},
       {kBrowseSuggestions, "Suggestions while browsing", "browse_suggestions/1",

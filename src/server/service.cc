@@ -360,8 +360,22 @@ Result<std::string> Service::Maintain() {
   }
   // The next run removes what was derived from the deleted files (the catalog cascades).
   for (int64_t user : touched) CAMROLL_RETURN_IF_ERROR(store_->Enqueue(user, "process", Now()));
-  return fmt::format("{} expired uploads and {} unposted files past retention deleted", expired,
-                     old.size());
+  // Face data of an owner inactive for 3 years goes (BIPA's longest term): face grouping is
+  // switched off for them, recorded in the ledger as done by retention.
+  size_t faces_expired = 0;
+  CAMROLL_ASSIGN_OR_RETURN(auto users, store_->Users());
+  for (const User& u : users) {
+    CAMROLL_ASSIGN_OR_RETURN(bool faces, store_->Switch(u.id, kFaceGrouping));
+    if (!faces) continue;
+    CAMROLL_ASSIGN_OR_RETURN(int64_t last, store_->LastActivity(u.id));
+    if (Now() - last <= kFaceDataDays * 86400) continue;
+    CAMROLL_RETURN_IF_ERROR(SetSwitch(u.id, kFaceGrouping, false, "retention"));
+    ++faces_expired;
+  }
+  return fmt::format(
+      "{} expired uploads and {} unposted files past retention deleted; face data of {} "
+      "inactive owners deleted",
+      expired, old.size(), faces_expired);
 }
 
 // ---- what the API serves ----
@@ -519,7 +533,7 @@ nlohmann::json Service::RetentionJson() const {
                         options_.tus.expire_after_s / 3600),
             "Switching cloud processing off deletes every upload and everything derived at once.",
             "Switching face grouping off deletes every face, face signature and person at once; "
-            "face data is never kept longer than 3 years.",
+            "face data is deleted 3 years after the owner last used camroll at the latest.",
             "Consent records are kept as proof of consent and of its withdrawal."}}};
 }
 

@@ -32,6 +32,9 @@
 
 namespace camroll::server {
 
+// Face data is kept at most this long after the owner last used camroll (BIPA 740 ILCS 14/15).
+inline constexpr int64_t kFaceDataDays = 3 * 365;
+
 struct ServerOptions {
   std::filesystem::path data_dir;
   std::filesystem::path models_dir;  // empty: ml::DefaultModelsDir()

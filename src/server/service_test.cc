@@ -88,6 +88,25 @@ TEST_F(ServiceTest, UnpostedUploadsExpireOnTheRetentionSchedule) {
   EXPECT_EQ(service_->RetentionJson()["unposted_uploads_days"], 30);
 }
 
+TEST_F(ServiceTest, FaceDataOfAnOwnerInactiveForThreeYearsIsDeleted) {
+  ASSERT_TRUE(service_->SetSwitch(user_, kFaceGrouping, true, "api"));
+  ASSERT_GT(Upload(Bytes('f')), 0);
+  now_ += kFaceDataDays * 86400 - 86400;
+  ASSERT_TRUE(service_->Maintain());
+  EXPECT_TRUE(*service_->store().Switch(user_, kFaceGrouping)) << "not yet";
+  ASSERT_GT(Upload(Bytes('n')), 0);  // activity: the clock starts again
+  now_ += 2 * 86400;
+  ASSERT_TRUE(service_->Maintain());
+  EXPECT_TRUE(*service_->store().Switch(user_, kFaceGrouping));
+  now_ += kFaceDataDays * 86400 + 86400;
+  ASSERT_TRUE(service_->Maintain());
+  EXPECT_FALSE(*service_->store().Switch(user_, kFaceGrouping));
+  const auto ledger = service_->store().Ledger(user_);
+  ASSERT_TRUE(ledger);
+  EXPECT_EQ(ledger->back().method, "retention");
+  EXPECT_FALSE(ledger->back().value);
+}
+
 TEST_F(ServiceTest, AJobQueuedWithConsentDoesNothingOnceConsentIsWithdrawn) {
   ASSERT_GT(Upload(Bytes('a')), 0);
   ASSERT_EQ(*service_->store().PendingJobs(user_), 1) << "the upload queued processing";

@@ -375,6 +375,19 @@ Result<bool> Store::Switch(int64_t user, const std::string& name) {
   return row && st.Int(0) != 0;
 }
 
+Result<int64_t> Store::LastActivity(int64_t user) {
+  std::lock_guard lock(mu_);
+  CAMROLL_ASSIGN_OR_RETURN(
+      auto st, db_.Prepare("SELECT MAX(t) FROM ("
+                           " SELECT created AS t FROM users WHERE id=?1"
+                           " UNION ALL SELECT MAX(time) FROM ledger WHERE user=?1"
+                           " UNION ALL SELECT MAX(created) FROM uploads WHERE user=?1"
+                           " UNION ALL SELECT MAX(created) FROM assets WHERE user=?1)"));
+  st.Bind(1, user);
+  CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
 Status Store::AddUpload(const Upload& u) {
   std::lock_guard lock(mu_);
   CAMROLL_ASSIGN_OR_RETURN(

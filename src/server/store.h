@@ -122,6 +122,10 @@ class Store {
   // The current value of a switch: the last entry's, off when there is none.
   Result<bool> Switch(int64_t user, const std::string& name);
 
+  // When the user last did something: created the account, changed a switch, uploaded, or
+  // signed in (a session's start is its expiry minus its length, so the newest expiry stands in).
+  Result<int64_t> LastActivity(int64_t user);
+
   // Uploads.
   Status AddUpload(const Upload& upload);
   Result<std::optional<Upload>> FindUpload(const std::string& id);
