@@ -165,6 +165,14 @@ Result<std::unique_ptr<Catalog>> OpenCatalog(const std::filesystem::path& data_d
   return Catalog::Open(data_dir / "catalog.db");
 }
 
+// Fails with kPermission when the caller wants the run to stop.
+static Status KeepGoing(const PipelineOptions& options) {
+  if (options.keep_going && !options.keep_going()) {
+    return Fail(ErrorCode::kPermission, "stopped: the run is no longer allowed");
+  }
+  return Ok();
+}
+
 Result<PipelineSession> ScanRoll(const PipelineOptions& options) {
   if (options.data_dir.empty()) return Fail(ErrorCode::kInvalidInput, "no data folder given");
   PipelineSession s;
@@ -188,6 +196,7 @@ Result<PipelineSession> ScanRoll(const PipelineOptions& options) {
     };
     CAMROLL_ASSIGN_OR_RETURN(s.scan.stats, scanner.Scan(options.roll, scan));
   }
+  CAMROLL_RETURN_IF_ERROR(KeepGoing(options));
   CAMROLL_RETURN_IF_ERROR(Understand(s, options));
   return s;
 }
@@ -271,11 +280,10 @@ std::vector<size_t> ChooseRenders(const std::vector<Idea>& ideas, size_t top) {
   return chosen;
 }
 
-std::map<std::string, std::vector<std::string>> RenderIdeas(const std::vector<Idea>& ideas,
-                                                            const std::vector<size_t>& which,
-                                                            const StudioContext& ctx, uint64_t seed,
-                                                            size_t threads,
-                                                            const PipelineProgress& on_progress) {
+std::map<std::string, std::vector<std::string>> RenderIdeas(
+    const std::vector<Idea>& ideas, const std::vector<size_t>& which, const StudioContext& ctx,
+    uint64_t seed, size_t threads, const PipelineProgress& on_progress,
+    const std::function<bool()>& keep_going) {
   std::map<std::string, std::vector<std::string>> files;
   std::mutex mu;
   StageProgress progress(on_progress, "rendering");
@@ -284,6 +292,7 @@ std::map<std::string, std::vector<std::string>> RenderIdeas(const std::vector<Id
     ThreadPool pool(threads ? threads : std::max(1u, std::thread::hardware_concurrency()));
     for (size_t i : which) {
       pool.Submit([&, i] {
+        if (keep_going && !keep_going()) return;
         auto rendered = RenderIdea(ideas[i], ctx, seed);
         std::lock_guard lock(mu);
         if (rendered) {
@@ -300,6 +309,7 @@ std::map<std::string, std::vector<std::string>> RenderIdeas(const std::vector<Id
 
 Result<SuggestRun> Suggest(const PipelineOptions& options) {
   CAMROLL_ASSIGN_OR_RETURN(PipelineSession session, ScanRoll(options));
+  CAMROLL_RETURN_IF_ERROR(KeepGoing(options));
   Catalog& catalog = *session.catalog;
   SuggestRun run;
   run.data_dir = session.data_dir;
@@ -323,8 +333,10 @@ Result<SuggestRun> Suggest(const PipelineOptions& options) {
       options.no_render
           ? std::vector<size_t>{}
           : ChooseRenders(run.ideas, options.render_all ? run.ideas.size() : options.render_top);
-  run.rendered =
-      RenderIdeas(run.ideas, which, ctx, options.seed, options.threads, options.on_progress);
+  CAMROLL_RETURN_IF_ERROR(KeepGoing(options));
+  run.rendered = RenderIdeas(run.ideas, which, ctx, options.seed, options.threads,
+                             options.on_progress, options.keep_going);
+  CAMROLL_RETURN_IF_ERROR(KeepGoing(options));
   for (const auto& [id, files] : run.rendered) {
     CAMROLL_RETURN_IF_ERROR(catalog.SetIdeaFiles(model.roll_id, id, files));
   }

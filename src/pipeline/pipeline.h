@@ -60,6 +60,9 @@ struct PipelineOptions {
   bool no_render = false;
   uint64_t seed = 1;  // the same seed gives the same files
   PipelineProgress on_progress;
+  // Asked between stages and before each render: false stops the run with kPermission. A
+  // server's worker stops this way when the owner withdraws consent during a run.
+  std::function<bool()> keep_going;
 };
 
 // What a scan did and found, for the owner to read.
@@ -130,12 +133,12 @@ std::function<Result<GrayImage>(const RgbImage&)> PersonMasks(
 std::vector<size_t> ChooseRenders(const std::vector<Idea>& ideas, size_t top);
 
 // Renders ideas `which` in parallel (stage "rendering"); returns each one's files (relative to
-// the data folder) by idea id. An idea that fails is logged and left out.
-std::map<std::string, std::vector<std::string>> RenderIdeas(const std::vector<Idea>& ideas,
-                                                            const std::vector<size_t>& which,
-                                                            const StudioContext& ctx, uint64_t seed,
-                                                            size_t threads,
-                                                            const PipelineProgress& on_progress);
+// the data folder) by idea id. An idea that fails is logged and left out; so are the ones not
+// started once `keep_going` says false.
+std::map<std::string, std::vector<std::string>> RenderIdeas(
+    const std::vector<Idea>& ideas, const std::vector<size_t>& which, const StudioContext& ctx,
+    uint64_t seed, size_t threads, const PipelineProgress& on_progress,
+    const std::function<bool()>& keep_going = {});
 
 // One `suggest` run, up to the report.
 struct SuggestRun {

@@ -187,6 +187,25 @@ TEST_F(PipelineTest, FacesOffSwitchesGroupingOffAndPurges) {
   EXPECT_EQ(**setting, "off");
 }
 
+TEST_F(PipelineTest, ARunThatMayNotGoOnStopsBetweenStages) {
+  if (!AddBirthday()) GTEST_SKIP() << "the sample roll was not generated";
+  PipelineOptions options = Options();
+  // Allowed for the scan, withdrawn afterwards (as a server's owner switching consent off).
+  int asked = 0;
+  options.keep_going = [&asked] { return ++asked <= 1; };
+  auto run = Suggest(options);
+  ASSERT_FALSE(run);
+  EXPECT_EQ(run.error().code(), ErrorCode::kPermission);
+  auto catalog = OpenCatalog(options.data_dir);
+  ASSERT_TRUE(catalog);
+  auto roll = (*catalog)->EnsureRoll(std::filesystem::weakly_canonical(options.roll).string());
+  ASSERT_TRUE(roll);
+  auto ideas = (*catalog)->LoadIdeas(*roll);
+  ASSERT_TRUE(ideas);
+  EXPECT_TRUE(ideas->empty()) << "no ideas were made after the stop";
+  EXPECT_EQ(Last("rendering").total, 0u) << "nothing rendered";
+}
+
 TEST_F(PipelineTest, RefusesAnEmptyDataFolder) {
   PipelineOptions options = Options();
   options.data_dir.clear();

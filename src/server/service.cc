@@ -233,8 +233,8 @@ Result<LedgerCheck> Service::VerifyLedger() {
 // ---- purges ----
 
 Status Service::PurgeMedia(int64_t user) {
-  // Waits for a job of this user that is running now: it re-checks consent before each stage
-  // and stops, and nothing it writes may outlive the purge.
+  // Waits for a job of this user that is running now: it re-checks consent between stages and
+  // before each render and stops, and nothing it writes may outlive the purge.
   std::lock_guard lock(UserLock(user));
   CAMROLL_RETURN_IF_ERROR(store_->PurgeUserMedia(user));
   CAMROLL_RETURN_IF_ERROR(tus_->DeleteUserParts(user));
@@ -338,7 +338,16 @@ Status Service::ProcessLocked(int64_t user) {
   options.require_models_for_faces = false;
   // The Story composer offers only rendered ideas: make more of them than the CLI's default.
   options.render_top = 24;
+  // Consent withdrawn during the run stops it at the next stage (the purge waits for that).
+  options.keep_going = [this, user] {
+    auto on = store_->Switch(user, kCloudProcessing);
+    return on && *on;
+  };
   auto run = Suggest(options);
+  if (!run && run.error().code() == ErrorCode::kPermission) {
+    Log(LogLevel::kInfo, "user {}: cloud processing was switched off; the run stopped", user);
+    return Ok();
+  }
   if (!run) return std::unexpected(run.error());
   CAMROLL_RETURN_IF_ERROR(store_->MarkProcessed(user, started, Now()));
   Log(LogLevel::kInfo, "user {}: {} files, {} ideas", user, run->scan.stats.files,
