@@ -30,6 +30,16 @@ Status RemoveTree(const std::filesystem::path& path) {
   return Ok();
 }
 
+// A display name cut to at most `max` bytes for an archive member (a tar name part holds 100),
+// keeping its extension and never splitting a UTF-8 sequence.
+std::string ShortName(const std::string& name, size_t max) {
+  if (name.size() <= max) return name;
+  const std::string ext = std::filesystem::path(name).extension().string();
+  size_t keep = ext.size() < max ? max - ext.size() : 0;
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+  return name.substr(0, keep) + (ext.size() < max ? ext : "");
+}
+
 std::optional<std::string> ReadHead(const std::filesystem::path& file) {
   std::ifstream in(file);
   std::string head;
@@ -569,8 +579,8 @@ Result<std::vector<Service::ExportItem>> Service::Export(int64_t user) {
   items.push_back({"camroll-export/ideas.json", ideas.dump(2), {}});
   CAMROLL_ASSIGN_OR_RETURN(auto rows, store_->Assets(user));
   for (const Asset& a : rows) {
-    items.push_back(
-        {fmt::format("camroll-export/originals/{}-{}", a.id, a.name), "", UserDir(user) / a.file});
+    items.push_back({fmt::format("camroll-export/originals/{}-{}", a.id, ShortName(a.name, 80)), "",
+                     UserDir(user) / a.file});
   }
   {
     std::lock_guard lock(UserLock(user));

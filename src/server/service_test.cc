@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base64.h"
 #include "core/sha256.h"
 #include "server/notices.h"
+#include "server/tar.h"
 #include "testing/testing.h"
 
 namespace camroll::server {
@@ -105,6 +107,47 @@ TEST_F(ServiceTest, FaceDataOfAnOwnerInactiveForThreeYearsIsDeleted) {
   ASSERT_TRUE(ledger);
   EXPECT_EQ(ledger->back().method, "retention");
   EXPECT_FALSE(ledger->back().value);
+}
+
+TEST_F(ServiceTest, ExportNamesFitATarArchiveWhateverTheFileNames) {
+  // The longest name a client can give (200 bytes after sanitising), in UTF-8.
+  std::string name;
+  while (name.size() < 190) name += "\xC3\xA9t\xC3\xA9-";
+  name += ".jpg";
+  TusRequest post;
+  post.method = "POST";
+  post.headers["Tus-Resumable"] = "1.0.0";
+  const std::string bytes = Bytes('x');
+  post.headers["Upload-Length"] = std::to_string(bytes.size());
+  post.headers["Upload-Metadata"] =
+      "filename " + Base64Encode({reinterpret_cast<const uint8_t*>(name.data()), name.size()});
+  const TusResponse created = service_->tus().Handle({user_, nullptr}, post);
+  ASSERT_EQ(created.status, 201);
+  std::string id;
+  for (const auto& [k, v] : created.headers) {
+    if (k == "Location") id = v.substr(v.rfind('/') + 1);
+  }
+  TusRequest patch;
+  patch.method = "PATCH";
+  patch.upload_id = id;
+  patch.headers = {{"Tus-Resumable", "1.0.0"},
+                   {"Upload-Offset", "0"},
+                   {"Content-Type", "application/offset+octet-stream"}};
+  patch.read_body = [&](const std::function<bool(const char*, size_t)>& sink) {
+    return sink(bytes.data(), bytes.size());
+  };
+  ASSERT_EQ(service_->tus().Handle({user_, nullptr}, patch).status, 204);
+  auto items = service_->Export(user_);
+  ASSERT_TRUE(items) << items.error().message();
+  size_t originals = 0;
+  for (const auto& item : *items) {
+    EXPECT_TRUE(TarHeader(item.name, 1, 0)) << item.name;
+    if (item.name.find("/originals/") != std::string::npos) {
+      ++originals;
+      EXPECT_TRUE(item.name.ends_with(".jpg")) << item.name;
+    }
+  }
+  EXPECT_EQ(originals, 1u);
 }
 
 TEST_F(ServiceTest, AJobQueuedWithConsentDoesNothingOnceConsentIsWithdrawn) {
