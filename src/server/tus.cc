@@ -601,6 +601,14 @@ Result<std::pair<int64_t, bool>> TusService::MakeAsset(const Upload& upload,
   asset.created = hooks_.now();
   auto id = store_.AddAsset(asset);
   if (!id) {
+    // Another upload of the same bytes by the same owner finished in between: the file at
+    // `target` is now that asset's (the same bytes), so it stays, and this upload joins it.
+    CAMROLL_ASSIGN_OR_RETURN(auto raced, store_.AssetBySha(upload.user, sha256));
+    if (raced) {
+      CAMROLL_RETURN_IF_ERROR(store_.FinishUpload(upload.id, raced->id));
+      std::filesystem::remove(part, ec);
+      return std::pair<int64_t, bool>{raced->id, false};
+    }
     std::filesystem::remove(target, ec);
     return std::unexpected(id.error());
   }

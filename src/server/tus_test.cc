@@ -321,6 +321,23 @@ TEST_F(TusTest, DeduplicationIsPerOwner) {
   EXPECT_EQ(store_->Assets(1)->size(), 1u);
 }
 
+TEST_F(TusTest, TwoUploadsOfTheSameBytesFinishingTogetherMakeOneAssetThatKeepsItsFile) {
+  const std::string data = Photo(300'000, 't');
+  const std::string a = Create(data.size());
+  const std::string b = Create(data.size());
+  ASSERT_EQ(Patch(a, 0, data.substr(0, 1000)).status, 204);
+  ASSERT_EQ(Patch(b, 0, data.substr(0, 1000)).status, 204);
+  std::thread other([&] { Patch(b, 1000, data.substr(1000)); });
+  Patch(a, 1000, data.substr(1000));
+  other.join();
+  const auto assets = store_->Assets(1);
+  ASSERT_TRUE(assets);
+  ASSERT_EQ(assets->size(), 1u);
+  EXPECT_EQ(ReadAll(dir_ / "users/1" / assets->at(0).file), data) << "the asset's file is whole";
+  EXPECT_EQ(Offset(a), static_cast<int64_t>(data.size()));
+  EXPECT_EQ(Offset(b), static_cast<int64_t>(data.size()));
+}
+
 TEST_F(TusTest, NamesFromClientsNeverBecomePaths) {
   for (const std::string& name :
        std::vector<std::string>{"../../etc/passwd", "..\\..\\boot.ini", "a/b/../../c.jpg",
