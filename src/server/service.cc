@@ -310,11 +310,13 @@ void Service::WorkerLoop() {
       Log(LogLevel::kError, "job queue: {}", job.error().message());
     } else if (*job) {
       auto ran = RunJob(**job);
+      // Interrupted by a shutdown: the job stays `running`, so the next start queues it again.
+      if (!ran && stopping_) continue;
       (void)store_->FinishJob((*job)->id, ran ? "" : ran.error().message());
       continue;
     }
     std::unique_lock lock(work_mu_);
-    work_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; });
+    work_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_.load(); });
   }
 }
 
@@ -348,13 +350,19 @@ Status Service::ProcessLocked(int64_t user) {
   options.require_models_for_faces = false;
   // The Story composer offers only rendered ideas: make more of them than the CLI's default.
   options.render_top = 24;
-  // Consent withdrawn during the run stops it at the next stage (the purge waits for that).
+  // Consent withdrawn during the run stops it at the next stage (the purge waits for that); so
+  // does a shutdown.
   options.keep_going = [this, user] {
+    if (stopping_) return false;
     auto on = store_->Switch(user, kCloudProcessing);
     return on && *on;
   };
   auto run = Suggest(options);
   if (!run && run.error().code() == ErrorCode::kPermission) {
+    if (stopping_) {
+      return Fail(ErrorCode::kInternal,
+                  "interrupted by a shutdown; it runs again on the next start");
+    }
     Log(LogLevel::kInfo, "user {}: cloud processing was switched off; the run stopped", user);
     return Ok();
   }

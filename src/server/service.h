@@ -156,7 +156,7 @@ class Service {
 
   std::mutex work_mu_;
   std::condition_variable work_cv_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;
 };
 

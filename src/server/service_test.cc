@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "catalog/sqlite.h"
 #include "core/base64.h"
 #include "core/sha256.h"
 #include "server/notices.h"
@@ -148,6 +153,41 @@ TEST_F(ServiceTest, ExportNamesFitATarArchiveWhateverTheFileNames) {
     }
   }
   EXPECT_EQ(originals, 1u);
+}
+
+TEST_F(ServiceTest, AShutdownInterruptsARunningJobWhichRunsAgainOnTheNextStart) {
+  const auto sample = testing::SampleRoll();
+  if (sample.empty()) GTEST_SKIP() << "the sample roll was not generated";
+  size_t photos = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(sample / "roll")) {
+    if (photos == 12 || !e.is_regular_file() || e.path().extension() != ".jpg") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    ASSERT_GT(Upload({std::istreambuf_iterator<char>(in), {}}), 0);
+    ++photos;
+  }
+  now_ += 10;  // past the processing delay
+  service_->StartWorkers();
+  // The job is running once it has made the user's catalog; it has far more to do than that.
+  for (int i = 0; i < 2000 && !std::filesystem::exists(service_->UserData(user_) / "catalog.db");
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  service_->StopWorkers();
+  {
+    auto db = sqlite::Database::Open(dir_.path() / "data/server.db");
+    ASSERT_TRUE(db);
+    auto st = db->Prepare("SELECT state FROM jobs");
+    ASSERT_TRUE(st);
+    ASSERT_TRUE(*st->Step());
+    EXPECT_EQ(st->Text(0), "running") << "interrupted, not marked done or failed";
+  }
+  service_.reset();
+  ServerOptions o;
+  o.data_dir = dir_.path() / "data";
+  o.models_dir = dir_.path() / "no-models";
+  auto reopened = Service::Open(o);
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(*(*reopened)->store().PendingJobs(user_), 1) << "queued again on the next start";
 }
 
 TEST_F(ServiceTest, AJobQueuedWithConsentDoesNothingOnceConsentIsWithdrawn) {
