@@ -75,18 +75,12 @@ Result<PeopleIndex> PeopleIndex::FromState(PeopleState state, ClusterParams para
                   fmt::format("face {}: person {} does not exist", f.id, f.person));
     }
     index.dim_ = f.embedding.size();
-    FaceEntry face;
-    face.id = f.id;
-    face.embedding = std::move(f.embedding);
-    Normalise(face.embedding);
-    face.quality = f.quality;
-    face.size_px = f.size_px;
+    FaceEntry face = MakeFace(f.id, std::move(f.embedding), f.quality, f.size_px, params);
     face.rejected = std::move(f.rejected);
     std::sort(face.rejected.begin(), face.rejected.end());
     face.rejected.erase(std::unique(face.rejected.begin(), face.rejected.end()),
                         face.rejected.end());
     for (int64_t r : face.rejected) max_id = std::max(max_id, r);
-    face.eligible = IsEligibleFace(face.quality, face.size_px, params);
     index.face_at_.emplace(face.id, index.faces_.size());
     index.faces_.push_back(std::move(face));
     if (f.person != 0) index.Attach(index.people_.at(f.person), index.faces_.size() - 1);
@@ -127,6 +121,19 @@ PeopleState PeopleIndex::State() const {
   state.apart = apart_;
   state.next_person_id = next_person_id_;
   return state;
+}
+
+PeopleIndex::FaceEntry PeopleIndex::MakeFace(int64_t id, std::vector<float> embedding,
+                                             float quality, int size_px,
+                                             const ClusterParams& params) {
+  FaceEntry face;
+  face.id = id;
+  face.embedding = std::move(embedding);
+  Normalise(face.embedding);
+  face.quality = quality;
+  face.size_px = size_px;
+  face.eligible = IsEligibleFace(quality, size_px, params);
+  return face;
 }
 
 PeopleIndex::PersonEntry& PeopleIndex::NewPerson() {
@@ -199,13 +206,7 @@ Result<AssignReport> PeopleIndex::Assign(std::vector<NewFace> faces) {
 
   AssignReport report;
   for (NewFace& f : faces) {
-    FaceEntry face;
-    face.id = f.id;
-    face.embedding = std::move(f.embedding);
-    Normalise(face.embedding);
-    face.quality = f.quality;
-    face.size_px = f.size_px;
-    face.eligible = IsEligibleFace(f.quality, f.size_px, params_);
+    FaceEntry face = MakeFace(f.id, std::move(f.embedding), f.quality, f.size_px, params_);
     if (face.eligible) {
       unsettled_.push_back(faces_.size());
     } else {

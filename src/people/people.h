@@ -170,6 +170,9 @@ class PeopleIndex {
   };
 
   Status CheckEmbedding(const std::vector<float>& embedding, size_t dim) const;
+  // A face as the index keeps it: its embedding normalised, its eligibility decided.
+  static FaceEntry MakeFace(int64_t id, std::vector<float> embedding, float quality, int size_px,
+                            const ClusterParams& params);
   PersonEntry& NewPerson();
   void Attach(PersonEntry& person, size_t face);
   void Detach(PersonEntry& person, size_t face);

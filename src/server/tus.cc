@@ -17,6 +17,7 @@
 #include "core/base64.h"
 #include "core/files.h"
 #include "core/log.h"
+#include "core/parse.h"
 #include "core/sha256.h"
 #include "media/format.h"
 #include "server/auth.h"
@@ -38,15 +39,6 @@ std::optional<std::string> Header(const Headers& h, const std::string& name) {
   auto it = h.find(name);
   if (it == h.end()) return std::nullopt;
   return it->second;
-}
-
-// A non-negative decimal that fits int64; anything else (signs, spaces, overflow) is refused.
-std::optional<int64_t> ParseLength(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v < 0) return std::nullopt;
-  return v;
 }
 
 // Incremental digest for Upload-Checksum: sha1 or sha256 (OpenSSL EVP).
@@ -333,7 +325,7 @@ TusResponse TusService::Create(const TusCaller& caller, const TusRequest& reques
   const auto defer = Header(request.headers, "Upload-Defer-Length");
   if (length_text && defer) return Reply(400, "Upload-Length and Upload-Defer-Length together");
   if (length_text) {
-    upload.length = ParseLength(*length_text);
+    upload.length = ParseNonNegativeInt(*length_text);
     if (!upload.length) return Reply(400, "Upload-Length must be a non-negative integer");
     if (*upload.length > limits_.max_size) {
       return Reply(413, fmt::format("files over {} bytes are not accepted", limits_.max_size));
@@ -431,7 +423,7 @@ TusResponse TusService::Patch(const TusCaller& caller, Upload upload, const TusR
     return Reply(415, "PATCH needs Content-Type: application/offset+octet-stream");
   }
   const auto offset_text = Header(request.headers, "Upload-Offset");
-  const auto offset = offset_text ? ParseLength(*offset_text) : std::nullopt;
+  const auto offset = offset_text ? ParseNonNegativeInt(*offset_text) : std::nullopt;
   if (!offset) return Reply(400, "Upload-Offset must be a non-negative integer");
   if (*offset != upload.offset) {
     TusResponse r = Reply(409, fmt::format("the upload is at offset {}", upload.offset));
@@ -439,7 +431,7 @@ TusResponse TusService::Patch(const TusCaller& caller, Upload upload, const TusR
     return r;
   }
   if (auto length_text = Header(request.headers, "Upload-Length")) {
-    auto length = ParseLength(*length_text);
+    auto length = ParseNonNegativeInt(*length_text);
     if (!length || *length < upload.offset || *length > limits_.max_size ||
         (upload.length && *length != *upload.length)) {
       return Reply(400, "Upload-Length does not fit this upload");

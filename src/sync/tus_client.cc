@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.h"
+#include "core/parse.h"
 #include "core/sha256.h"
 
 namespace camroll::sync {
@@ -19,14 +20,6 @@ constexpr const char* kUploads = "/v1/uploads/";
 
 std::string B64(std::string_view text) {
   return Base64Encode({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
-}
-
-std::optional<int64_t> ParseInt(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v < 0) return std::nullopt;
-  return v;
 }
 
 std::string Trimmed(std::string s) {
@@ -113,9 +106,9 @@ struct ServerClient::Impl {
     r.status = res->status;
     r.body = res->body;
     if (res->has_header("Upload-Offset"))
-      r.offset = ParseInt(res->get_header_value("Upload-Offset"));
+      r.offset = ParseNonNegativeInt(res->get_header_value("Upload-Offset"));
     if (res->has_header("Upload-Length"))
-      r.length = ParseInt(res->get_header_value("Upload-Length"));
+      r.length = ParseNonNegativeInt(res->get_header_value("Upload-Length"));
     if (res->has_header("Location")) {
       r.location = UploadPath(res->get_header_value("Location"), server).value_or("");
     }
