@@ -527,10 +527,15 @@ Result<nlohmann::json> Service::StatusJson(int64_t user) {
   for (const Upload& u : uploads) open += !u.done;
   nlohmann::json failed = nlohmann::json::array();
   {
-    std::lock_guard lock(UserLock(user));
-    CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
-    if (uc) {
-      CAMROLL_ASSIGN_OR_RETURN(auto facts, uc->catalog->LoadAssets(uc->roll_id));
+    // Status is what a client polls while a job runs, and a running job holds the user's lock
+    // for its whole run: status never waits for it. The failed files of a running job are
+    // listed once it is done.
+    std::unique_lock lock(UserLock(user), std::try_to_lock);
+    auto uc = lock.owns_lock() ? OpenUserCatalog(UserData(user), UserRoll(user))
+                               : Result<std::optional<UserCatalog>>(std::nullopt);
+    if (!uc) return std::unexpected(uc.error());
+    if (*uc) {
+      CAMROLL_ASSIGN_OR_RETURN(auto facts, (*uc)->catalog->LoadAssets((*uc)->roll_id));
       for (const AssetFacts& f : facts) {
         if (!f.failed) continue;
         CAMROLL_ASSIGN_OR_RETURN(auto asset, store_->AssetByFile(user, "originals/" + f.path));
