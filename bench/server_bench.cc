@@ -1,7 +1,8 @@
 // Server benchmarks, each beside its baseline in the same run:
 //   1. upload throughput on loopback: camroll's tus endpoint (one PATCH, and 8 MB chunks each
 //      fsynced) against a plain HTTP PUT of the same file to a bare cpp-httplib sink that writes
-//      and fsyncs it, and against the raw SHA-256 speed of the file (the work tus adds);
+//      and fsyncs it, and against the raw SHA-256 and sealing speeds of the file (the work tus
+//      adds: the whole-file hash, and encryption at rest when the upload finishes);
 //   2. GET /v1/ideas latency (p50, p99) for a user with 10,000 assets.
 //   server_bench [--mb 256] [--assets 10000] [--requests 200]
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include "pipeline/pipeline.h"
 #include "server/api.h"
 #include "server/notices.h"
+#include "server/sealed.h"
 #include "server/service.h"
 #include "testing/testing.h"
 
@@ -95,11 +97,12 @@ double TusUpload(httplib::Client& c, const std::string& token, const std::filesy
 // A user catalog with `n` photos in bursts (events) over two years, and its ideas.
 Status MakeBigRoll(server::Service& service, int64_t user, int n) {
   std::filesystem::create_directories(service.UserRoll(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(service.UserData(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto options, service.CatalogOptions(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(service.UserData(user), options));
   std::error_code ec;
   CAMROLL_ASSIGN_OR_RETURN(
       int64_t roll,
-      catalog->EnsureRoll(std::filesystem::weakly_canonical(service.UserRoll(user), ec).string()));
+      catalog->EnsureRoll(std::filesystem::weakly_canonical(service.UserWork(user), ec).string()));
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> unit(0, 1);
   const int64_t start = 1'730'000'000;
@@ -147,6 +150,35 @@ Status MakeBigRoll(server::Service& service, int64_t user, int n) {
   return Ok();
 }
 
+// Loading the whole roll (every asset's facts) from the user's sealed catalog and from a plain
+// copy of it: what sealing the catalog's pages costs a read-heavy query. Best of 5, ms.
+Result<std::pair<double, double>> SealedAgainstPlain(server::Service& service, int64_t user,
+                                                     const std::filesystem::path& scratch) {
+  CAMROLL_ASSIGN_OR_RETURN(auto options, service.CatalogOptions(user));
+  const auto plain_dir = scratch / "plain-catalog";
+  std::filesystem::create_directories(plain_dir);
+  {
+    CAMROLL_ASSIGN_OR_RETURN(
+        auto db, sqlite::Database::Open(service.UserData(user) / "catalog.db", options));
+    CAMROLL_RETURN_IF_ERROR(db.Exec(
+        fmt::format("VACUUM INTO 'file:{}?vfs=unix'", (plain_dir / "catalog.db").string())));
+  }
+  std::error_code ec;
+  const std::string root = std::filesystem::weakly_canonical(service.UserWork(user), ec).string();
+  double best[2] = {1e9, 1e9};
+  for (int round = 0; round < 5; ++round) {
+    for (int sealed = 0; sealed < 2; ++sealed) {
+      const auto t = Clock::now();
+      CAMROLL_ASSIGN_OR_RETURN(auto catalog, sealed ? OpenCatalog(service.UserData(user), options)
+                                                    : OpenCatalog(plain_dir));
+      CAMROLL_ASSIGN_OR_RETURN(int64_t roll, catalog->EnsureRoll(root));
+      CAMROLL_ASSIGN_OR_RETURN(RollModel model, LoadRoll(*catalog, roll));
+      best[sealed] = std::min(best[sealed], Seconds(t) * 1000);
+    }
+  }
+  return std::pair<double, double>{best[1], best[0]};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -179,6 +211,25 @@ int main(int argc, char** argv) {
     sha = std::min(sha, Seconds(t));
     plain = std::min(plain, PlainPut(file, dir / "sink.bin", size));
   }
+  // Encryption at rest: what finishing an upload (seal) and a job or download (unseal) add.
+  double seal = 1e9, unseal = 1e9;
+  const server::SecretKey key = server::SecretKey::Random();
+  for (int round = 0; round < 3; ++round) {
+    auto t = Clock::now();
+    if (auto st = server::SealFile(file, dir / "sealed.bin", key, "bench"); !st) {
+      std::fprintf(stderr, "%s\n", st.error().message().c_str());
+      return 1;
+    }
+    seal = std::min(seal, Seconds(t));
+    t = Clock::now();
+    if (auto st = server::UnsealFile(dir / "sealed.bin", dir / "unsealed.bin", key, "bench"); !st) {
+      std::fprintf(stderr, "%s\n", st.error().message().c_str());
+      return 1;
+    }
+    unseal = std::min(unseal, Seconds(t));
+  }
+  std::filesystem::remove(dir / "sealed.bin");
+  std::filesystem::remove(dir / "unsealed.bin");
   server::ServerOptions o;
   o.data_dir = dir / "server";
   o.tus.max_size = int64_t{8} << 30;
@@ -207,9 +258,10 @@ int main(int argc, char** argv) {
   }
   auto rate = [&](double s) { return static_cast<double>(mb) / s; };
   std::printf("  %-44s %8.0f MB/s\n", "SHA-256 of the file (the hash tus adds)", rate(sha));
+  std::printf("  %-44s %8.0f MB/s\n", "seal a file (secretstream, write, fsync)", rate(seal));
+  std::printf("  %-44s %8.0f MB/s\n", "unseal a file (verify, decrypt, write)", rate(unseal));
   std::printf("  %-44s %8.0f MB/s\n", "plain HTTP PUT to a write+fsync sink", rate(plain));
-  std::printf("  %-44s %8.0f MB/s\n", "camroll tus, one PATCH (+ whole-file SHA-256)",
-              rate(tus_one));
+  std::printf("  %-44s %8.0f MB/s\n", "camroll tus, one PATCH (+ SHA-256 + seal)", rate(tus_one));
   std::printf("  %-44s %8.0f MB/s\n", "camroll tus, 8 MB PATCHes, each fsynced", rate(tus_chunks));
 
   std::printf("GET /v1/ideas?surface=story with %d assets (%d requests):\n", assets, requests);
@@ -220,6 +272,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", st.error().message().c_str());
     return 1;
   }
+  auto load = SealedAgainstPlain(**service, user2, dir.path());
+  if (!load) {
+    std::fprintf(stderr, "%s\n", load.error().message().c_str());
+    return 1;
+  }
+  std::printf("  load the whole roll: sealed catalog %.0f ms, plain copy %.0f ms\n", load->first,
+              load->second);
   std::vector<double> ms;
   size_t bytes = 0;
   for (int i = 0; i < requests; ++i) {

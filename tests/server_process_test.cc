@@ -21,6 +21,8 @@
 
 #include "core/base64.h"
 #include "core/sha256.h"
+#include "server/keys.h"
+#include "server/sealed_db.h"
 #include "testing/testing.h"
 
 namespace camroll {
@@ -280,11 +282,31 @@ TEST(ServeProcess, KillNineAtRandomPointsLosesNoAcknowledgedByte) {
   const auto assets = AssetsBySha(s, token);
   EXPECT_EQ(assets.size(), finished.size());
   for (const auto& [sha, bytes] : finished) EXPECT_TRUE(assets.count(sha)) << sha;
+  // On disk the originals are sealed: one file per asset, no strays; their bytes are checked
+  // through the export, which unseals them.
+  size_t on_disk = 0;
   for (const auto& e : std::filesystem::directory_iterator(data / "users")) {
     for (const auto& f : std::filesystem::directory_iterator(e.path() / "originals")) {
-      EXPECT_TRUE(assets.count(Sha(ReadAll(f.path())))) << "a stray original: " << f.path();
+      EXPECT_TRUE(ReadAll(f.path()).starts_with("CRSEALv1")) << f.path();
+      ++on_disk;
     }
   }
+  EXPECT_EQ(on_disk, assets.size()) << "a stray original";
+  auto exported = s.Client().Get("/v1/export", Auth(token));
+  ASSERT_TRUE(exported && exported->status == 200);
+  size_t originals = 0;
+  for (size_t at = 0; at + 512 <= exported->body.size();) {
+    const std::string header = exported->body.substr(at, 512);
+    if (header[0] == '\0') break;
+    const std::string name = header.substr(0, header.find('\0'));
+    const size_t size = std::stoull(header.substr(124, 11), nullptr, 8);
+    if (name.find("/originals/") != std::string::npos) {
+      EXPECT_TRUE(assets.count(Sha(exported->body.substr(at + 512, size)))) << name;
+      ++originals;
+    }
+    at += 512 + (size + 511) / 512 * 512;
+  }
+  EXPECT_EQ(originals, assets.size());
   RecordProperty("kills_mid_upload", kills_mid_patch);
   EXPECT_GT(kills_mid_patch, trials / 4) << "the kills should land inside uploads";
 }
@@ -395,6 +417,23 @@ bool WaitProcessed(ServeProcess& s, const std::string& token, int timeout_s) {
   return false;
 }
 
+// A count from a user's catalog, which is sealed: opened as the server does, with the user's
+// data key from the keys folder. -1 when it cannot be read.
+int64_t CountInCatalog(const std::filesystem::path& data, int64_t user, const std::string& sql) {
+  auto keys = server::KeyStore::Open(data / "keys");
+  if (!keys) return -1;
+  auto key = (*keys)->Find(user, server::KeyPurpose::kData);
+  if (!key || !*key) return -1;
+  auto vfs = server::SealedVfs::Register(**key);
+  if (!vfs) return -1;
+  auto db = sqlite::Database::Open(data / "users" / std::to_string(user) / "data" / "catalog.db",
+                                   (*vfs)->Options());
+  if (!db) return -1;
+  auto st = db->Prepare(sql);
+  if (!st || !*st->Step()) return -1;
+  return st->Int(0);
+}
+
 int64_t Count(const std::filesystem::path& db, const std::string& sql) {
   const std::string out =
       Shell(fmt::format("python3 -c \"import sqlite3,sys; "
@@ -469,12 +508,49 @@ TEST(ServeProcess, SyncTheSampleRollWithConsentAndNothingLeftAfterOptOut) {
   EXPECT_EQ(nlohmann::json::parse(c.Get("/v1/people", Auth(token))->body)[0]["name"], "Rita");
   const int64_t user = 1;
   const auto user_dir = data / "users" / std::to_string(user);
-  EXPECT_GT(Count(user_dir / "data/catalog.db", "SELECT COUNT(*) FROM faces"), 10);
+  EXPECT_GT(CountInCatalog(data, user, "SELECT COUNT(*) FROM faces"), 10);
+  // Encryption at rest: every original is sealed with her data key, every face signature with
+  // her separate biometric key, and no plaintext working copy outlives the job.
+  size_t originals = 0;
+  for (const auto& e : std::filesystem::directory_iterator(user_dir / "originals")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string magic(8, '\0');
+    in.read(magic.data(), 8);
+    EXPECT_EQ(magic, "CRSEALv1") << e.path();
+    ++originals;
+  }
+  EXPECT_EQ(originals, status["uploaded"].get<size_t>());
+  EXPECT_FALSE(std::filesystem::exists(user_dir / "work"));
+  // Nor is any thumbnail, preview, collage or recap anywhere in the data folder as it is.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string head(12, '\0');
+    in.read(head.data(), 12);
+    EXPECT_FALSE(head.starts_with("\xFF\xD8\xFF") || head.substr(4, 4) == "ftyp")
+        << e.path() << " is a photo or video stored as it is";
+  }
+  EXPECT_EQ(
+      CountInCatalog(data, user,
+                     "SELECT COUNT(*) FROM faces WHERE substr(embedding, 1, 4) != X'43524231'"),
+      0)
+      << "face signatures stored unsealed";
+  EXPECT_TRUE(std::filesystem::exists(data / "keys/u1.data.key"));
+  EXPECT_TRUE(std::filesystem::exists(data / "keys/u1.face.key"));
+  // The catalog (times, places, objects, text, people, ideas) is sealed page by page.
+  const std::string catalog_bytes =
+      ReadAll(user_dir / "data/catalog.db") + ReadAll(user_dir / "data/catalog.db-wal");
+  EXPECT_FALSE(server::IsPlainSqliteFile(user_dir / "data/catalog.db"));
+  EXPECT_EQ(catalog_bytes.find("CREATE TABLE"), std::string::npos);
+  EXPECT_EQ(catalog_bytes.find("users/1/work"), std::string::npos) << "the roll's folder";
 
-  // 4. Face grouping off: faces, embeddings and people go; photos and ideas stay.
+  // 4. Face grouping off: faces, embeddings and people go; photos and ideas stay. The
+  // biometric key is destroyed, so no copy of the signatures (a backup) can be read again.
   ASSERT_TRUE(SwitchOn(s, token, "face_grouping", false));
-  EXPECT_EQ(Count(user_dir / "data/catalog.db", "SELECT COUNT(*) FROM faces"), 0);
-  EXPECT_EQ(Count(user_dir / "data/catalog.db", "SELECT COUNT(*) FROM people"), 0);
+  EXPECT_FALSE(std::filesystem::exists(data / "keys/u1.face.key"));
+  EXPECT_TRUE(std::filesystem::exists(data / "keys/u1.data.key"));
+  EXPECT_EQ(CountInCatalog(data, user, "SELECT COUNT(*) FROM faces"), 0);
+  EXPECT_EQ(CountInCatalog(data, user, "SELECT COUNT(*) FROM people"), 0);
   EXPECT_EQ(c.Get("/v1/people", Auth(token))->status, 403);
   EXPECT_FALSE(nlohmann::json::parse(c.Get("/v1/assets", Auth(token))->body).empty());
 
@@ -491,7 +567,8 @@ TEST(ServeProcess, SyncTheSampleRollWithConsentAndNothingLeftAfterOptOut) {
   size_t files = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(data))
     files += e.is_regular_file();
-  EXPECT_LE(files, 4u) << "server.db, its WAL and shm, ledger.head";
+  EXPECT_LE(files, 5u) << "server.db, its WAL and shm, ledger.head, keys/master.key";
+  EXPECT_FALSE(std::filesystem::exists(data / "keys/u1.data.key")) << "her data key is destroyed";
   EXPECT_TRUE(nlohmann::json::parse(c.Get("/v1/ideas", Auth(token))->body).empty());
   EXPECT_TRUE(nlohmann::json::parse(c.Get("/v1/assets", Auth(token))->body).empty());
   // The sync agent now reads nothing again.

@@ -260,7 +260,7 @@ Status Analyzer::AnalyzePixels(const YuvImage& decoded, AssetFacts& facts) const
     CAMROLL_ASSIGN_OR_RETURN(auto jpeg, EncodeJpeg(*image, options_.jpeg_quality));
     auto path = options_.data_dir / t.file;
     CAMROLL_RETURN_IF_ERROR(EnsureDirectory(path.parent_path()));
-    CAMROLL_RETURN_IF_ERROR(WriteFileAtomic(path, jpeg, Durability::kNone));
+    CAMROLL_RETURN_IF_ERROR(FilesOrPlain(options_.files).Write(path, jpeg));
     facts.thumbnails.push_back(std::move(t));
   }
   return Ok();

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "analyze/asset_facts.h"
+#include "core/file_store.h"
 #include "core/files.h"
 #include "media/decode.h"
 #include "media/yuv_image.h"
@@ -23,8 +24,9 @@ struct AnalyzeOptions {
   int thumb_size = 256;
   int preview_size = 1440;
   int jpeg_quality = 82;
-  // Where thumbnails are written (content-addressed, so equal files share them).
+  // Where thumbnails are written (content-addressed, so equal files share them), and how.
   std::filesystem::path data_dir;
+  const FileStore* files = nullptr;  // nullptr: plain files
   // Capture times later than now + this are treated as a wrong camera clock.
   int64_t future_tolerance_s = 24 * 3600;
 };

@@ -150,13 +150,16 @@ const std::vector<PurposeTable>& DerivedTables() {
   return kTables;
 }
 
-Result<std::unique_ptr<Catalog>> Catalog::Open(const std::filesystem::path& file) {
-  CAMROLL_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(file));
+Result<std::unique_ptr<Catalog>> Catalog::Open(const std::filesystem::path& file,
+                                               const sqlite::OpenOptions& options) {
+  CAMROLL_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(file, options));
   CAMROLL_RETURN_IF_ERROR(
       db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
               "PRAGMA foreign_keys=ON; "
               // Deleted rows are overwritten, not left in free pages: a purge leaves nothing.
-              "PRAGMA secure_delete=ON;"));
+              "PRAGMA secure_delete=ON; "
+              // Sorts and temporary tables never reach a file (nor, sealed, unsealed pages).
+              "PRAGMA temp_store=MEMORY;"));
   std::unique_ptr<Catalog> catalog(new Catalog(std::move(db)));
   CAMROLL_RETURN_IF_ERROR(catalog->Migrate());
   return catalog;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -68,7 +69,8 @@ class Catalog {
   static constexpr int kSchemaVersion = 4;
 
   // Opens or creates the catalog file (WAL mode), migrating older schemas.
-  static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file);
+  static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file,
+                                               const sqlite::OpenOptions& options = {});
 
   Result<int64_t> EnsureRoll(const std::string& root);
   Status MarkScanned(int64_t roll_id, int64_t now);
@@ -141,6 +143,17 @@ class Catalog {
   Result<std::optional<std::string>> Setting(const std::string& key);
   Status SetSetting(const std::string& key, const std::string& value, int64_t now);
 
+  // Face signatures are biometric data: a server keeps them sealed under the owner's biometric
+  // key, so that destroying that key makes every copy unreadable. Set before faces are read or
+  // written; unset (on a device), they are stored as they are.
+  class FaceSealer {
+   public:
+    virtual ~FaceSealer() = default;
+    virtual std::string Seal(std::string_view plain) const = 0;
+    virtual Result<std::string> Open(std::string_view sealed) const = 0;
+  };
+  void SetFaceSealer(std::shared_ptr<const FaceSealer> sealer) { face_sealer_ = std::move(sealer); }
+
   Result<sqlite::Transaction> Begin() { return sqlite::Transaction::Begin(db_); }
   sqlite::Database& db() { return db_; }
 
@@ -153,7 +166,10 @@ class Catalog {
   Result<std::vector<AssetFacts>> LoadWhere(const std::string& where, const std::string& arg,
                                             int64_t int_arg);
 
+  Result<std::vector<float>> ReadEmbedding(const std::string& stored) const;
+
   sqlite::Database db_;
+  std::shared_ptr<const FaceSealer> face_sealer_;
   std::unordered_map<const char*, sqlite::Statement> statements_;  // keyed by the SQL literal
 };
 

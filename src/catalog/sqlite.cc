@@ -79,10 +79,17 @@ std::string Statement::Blob(int col) const {
            : std::string();
 }
 
-Result<Database> Database::Open(const std::filesystem::path& path) {
+Result<Database> Database::Open(const std::filesystem::path& path, const OpenOptions& options) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+      options.vfs.empty() ? nullptr : options.vfs.c_str());
+  if (rc == SQLITE_OK && options.reserve_bytes >= 0) {
+    // Takes effect when the database is created (or vacuumed).
+    int reserve = options.reserve_bytes;
+    rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+  }
   if (rc != SQLITE_OK) {
     auto err = SqlError(db, fmt::format("opening catalog {}", path.string()));
     sqlite3_close(db);

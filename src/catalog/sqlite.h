@@ -69,9 +69,16 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+struct OpenOptions {
+  std::string vfs;         // empty: SQLite's default
+  int reserve_bytes = -1;  // bytes SQLite leaves unused at the end of each page of a new
+                           // database, for the VFS's own use; -1: none
+};
+
 class Database {
  public:
-  static Result<Database> Open(const std::filesystem::path& path);
+  // Opens (creating it if absent) a database file; a path that starts with "file:" is a URI.
+  static Result<Database> Open(const std::filesystem::path& path, const OpenOptions& options = {});
   Database() = default;
   ~Database();
   Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }

@@ -83,6 +83,15 @@ INSERT OR REPLACE INTO asset_vision(asset_id, created_at, version, models, text_
   return Ok();
 }
 
+Result<std::vector<float>> Catalog::ReadEmbedding(const std::string& stored) const {
+  if (!face_sealer_) return EmbeddingFrom(stored);
+  auto plain = face_sealer_->Open(stored);
+  if (!plain) {
+    return std::unexpected(std::move(plain.error().Context("reading a face signature")));
+  }
+  return EmbeddingFrom(*plain);
+}
+
 Result<std::vector<int64_t>> Catalog::PutFaces(int64_t asset_id, const std::vector<FaceFact>& faces,
                                                int version, int64_t now) {
   CAMROLL_ASSIGN_OR_RETURN(auto* del, Cached("DELETE FROM faces WHERE asset_id = ?"));
@@ -93,6 +102,7 @@ VALUES (?,?,?,?,?,?,?,?,?,?))sql"));
   std::vector<int64_t> ids;
   for (const auto& f : faces) {
     std::string blob = EmbeddingBytes(f.embedding);
+    if (face_sealer_) blob = face_sealer_->Seal(blob);
     CAMROLL_RETURN_IF_ERROR(ins->Bind(1, asset_id)
                                 .Bind(2, now)
                                 .Bind(3, static_cast<double>(f.box.x))
@@ -130,7 +140,7 @@ WHERE a.roll_id = ? ORDER BY f.id)sql"));
     f.score = static_cast<float>(st.Real(6));
     f.quality = static_cast<float>(st.Real(7));
     f.size_px = static_cast<int>(st.Int(8));
-    f.embedding = EmbeddingFrom(st.Blob(9));
+    CAMROLL_ASSIGN_OR_RETURN(f.embedding, ReadEmbedding(st.Blob(9)));
     out.emplace_back(st.Text(0), std::move(f));
   }
   return out;
@@ -157,7 +167,7 @@ Result<PeopleState> Catalog::LoadPeople() {
     FaceState f;
     f.id = faces.Int(0);
     f.person = faces.Int(1);
-    f.embedding = EmbeddingFrom(faces.Blob(2));
+    CAMROLL_ASSIGN_OR_RETURN(f.embedding, ReadEmbedding(faces.Blob(2)));
     f.quality = static_cast<float>(faces.Real(3));
     f.size_px = static_cast<int>(faces.Int(4));
     rej.Bind(1, f.id);

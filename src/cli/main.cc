@@ -403,8 +403,11 @@ int RunRender(const RenderFlags& flags) {
     return kExitUsage;
   }
   const Idea& idea = *resolved;
-  StudioContext ctx{data_dir, model->root, &model->assets, nullptr,
-                    PersonMasks(ml::DefaultModelsDir())};
+  StudioContext ctx;
+  ctx.data_dir = data_dir;
+  ctx.roll_root = model->root;
+  ctx.assets = &model->assets;
+  ctx.person_mask = PersonMasks(ml::DefaultModelsDir());
   if (flags.force) {
     const std::string key = RenderKey(idea, ctx, flags.seed);
     std::error_code ec;

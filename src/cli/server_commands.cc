@@ -26,6 +26,7 @@ struct ServerCommands {
   std::string data_dir;
   std::string listen = "127.0.0.1:8080";
   std::string models_dir;
+  std::string keys_dir;
   std::string web_root;
   size_t workers = 1;
   size_t threads = 0;
@@ -70,6 +71,7 @@ Result<std::unique_ptr<server::Service>> OpenService(const ServerCommands& c) {
   server::ServerOptions o;
   o.data_dir = c.Data();
   if (!c.models_dir.empty()) o.models_dir = c.models_dir;
+  if (!c.keys_dir.empty()) o.keys_dir = c.keys_dir;
   o.workers = c.workers;
   o.pipeline_threads = c.threads;
   o.retention_days = c.retention_days;
@@ -180,6 +182,10 @@ std::shared_ptr<ServerCommands> AddServerCommands(CLI::App& app) {
     cmd->add_option("--data", c->data_dir,
                     "Server data folder (default: $XDG_DATA_HOME/camroll/server)");
     cmd->add_option("--models", c->models_dir, "Models folder (default: as camroll models)");
+    cmd->add_option("--keys", c->keys_dir,
+                    "Folder of the encryption keys (default: DATA/keys). Keep it out of the "
+                    "data folder's backups: destroying a user's key must make every copy of "
+                    "their data unreadable");
     cmd->add_option("--retention-days", c->retention_days,
                     "Delete unposted uploads after this many days")
         ->capture_default_str();

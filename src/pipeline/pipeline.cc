@@ -128,6 +128,7 @@ Status Understand(PipelineSession& s, const PipelineOptions& options) {
   CAMROLL_ASSIGN_OR_RETURN(auto analyzer, VisionAnalyzer::Open(vision));
   VisionPassOptions pass;
   pass.threads = options.threads;
+  pass.files = options.files.get();
   {
     StageProgress progress(options.on_progress, "looking");
     pass.on_progress = [&progress](size_t done, size_t total) { progress.Report(done, total, ""); };
@@ -160,9 +161,10 @@ int64_t NowUtc() {
       .count();
 }
 
-Result<std::unique_ptr<Catalog>> OpenCatalog(const std::filesystem::path& data_dir) {
+Result<std::unique_ptr<Catalog>> OpenCatalog(const std::filesystem::path& data_dir,
+                                             const sqlite::OpenOptions& options) {
   CAMROLL_RETURN_IF_ERROR(EnsureDirectory(data_dir));
-  return Catalog::Open(data_dir / "catalog.db");
+  return Catalog::Open(data_dir / "catalog.db", options);
 }
 
 // Fails with kPermission when the caller wants the run to stop.
@@ -177,18 +179,21 @@ Result<PipelineSession> ScanRoll(const PipelineOptions& options) {
   if (options.data_dir.empty()) return Fail(ErrorCode::kInvalidInput, "no data folder given");
   PipelineSession s;
   s.data_dir = options.data_dir;
-  CAMROLL_ASSIGN_OR_RETURN(s.catalog, OpenCatalog(s.data_dir));
+  CAMROLL_ASSIGN_OR_RETURN(s.catalog, OpenCatalog(s.data_dir, options.catalog));
+  if (options.face_sealer) s.catalog->SetFaceSealer(options.face_sealer);
   s.geocoder = std::make_unique<LazyGeocoder>(s.data_dir / "cache" / "geo");
   AnalyzeOptions analyze;
   analyze.data_dir = s.data_dir;
   analyze.decode = options.decode;
   analyze.max_image_bytes = options.max_image_bytes;
+  analyze.files = options.files.get();
   s.analyzer = std::make_unique<Analyzer>(
       analyze, [geocoder = s.geocoder.get()] { return geocoder->Get(); });
 
   RollScanner scanner(*s.catalog, *s.analyzer);
   ScanOptions scan;
   scan.threads = options.threads;
+  scan.still_in_roll = options.still_in_roll;
   {
     StageProgress progress(options.on_progress, "scanning");
     scan.on_progress = [&progress](const ScanProgress& p) {
@@ -242,12 +247,13 @@ Result<std::vector<ReportPerson>> LoadReportPeople(Catalog& catalog, int64_t rol
 
 Result<std::vector<Idea>> MakeIdeas(Catalog& catalog, const RollModel& model,
                                     const std::filesystem::path& data_dir,
-                                    const std::vector<ReportPerson>& people) {
+                                    const std::vector<ReportPerson>& people,
+                                    const FileStore* files) {
   IdeaInputs in;
   in.people = PeopleForIdeas(people);
   in.assets = &model.assets;
   in.events = &model.events;
-  in.colours = MeasureRollColours(model.assets, data_dir);
+  in.colours = MeasureRollColours(model.assets, data_dir, files);
   CAMROLL_ASSIGN_OR_RETURN(in.feedback, catalog.LoadFeedback(model.roll_id));
   in.today = NowUtc() / 86400;
   std::vector<Idea> ideas = GenerateIdeas(in);
@@ -323,12 +329,17 @@ Result<SuggestRun> Suggest(const PipelineOptions& options) {
     CAMROLL_ASSIGN_OR_RETURN(run.people,
                              LoadReportPeople(catalog, model.roll_id, model.assets, &face_boxes));
   }
-  auto ideas = MakeIdeas(catalog, model, run.data_dir, run.people);
+  auto ideas = MakeIdeas(catalog, model, run.data_dir, run.people, options.files.get());
   if (!ideas) return std::unexpected(std::move(ideas.error().Context("making ideas")));
   run.ideas = std::move(*ideas);
-  StudioContext ctx{run.data_dir, model.root, &model.assets,
-                    run.scan.face_grouping ? &face_boxes : nullptr,
-                    PersonMasks(ModelsDir(options))};
+  StudioContext ctx;
+  ctx.data_dir = run.data_dir;
+  ctx.roll_root = model.root;
+  ctx.assets = &model.assets;
+  ctx.faces = run.scan.face_grouping ? &face_boxes : nullptr;
+  ctx.person_mask = PersonMasks(ModelsDir(options));
+  ctx.original_file = options.original_file;
+  ctx.files = options.files.get();
   const auto which =
       options.no_render
           ? std::vector<size_t>{}

@@ -63,6 +63,16 @@ struct PipelineOptions {
   // Asked between stages and before each render: false stops the run with kPermission. A
   // server's worker stops this way when the owner withdraws consent during a run.
   std::function<bool()> keep_going;
+  // A server keeps originals sealed: it puts only the files not analysed yet in `roll`, says
+  // which absent files are still part of it (ScanOptions::still_in_roll), opens the others for
+  // the renders on request (StudioContext::original_file) and seals face signatures
+  // (Catalog::FaceSealer). Unset: the roll folder holds every file as it is.
+  std::function<bool(const std::string& rel)> still_in_roll;
+  std::function<Result<std::filesystem::path>(const AssetFacts&)> original_file;
+  std::shared_ptr<const Catalog::FaceSealer> face_sealer;
+  // How thumbnails, previews and renders are kept (a server seals them); null: plain files.
+  std::shared_ptr<const FileStore> files;
+  sqlite::OpenOptions catalog;  // how catalog.db is opened (a server's seals its pages)
 };
 
 // What a scan did and found, for the owner to read.
@@ -91,7 +101,8 @@ struct PipelineSession {
 };
 
 // Opens (creating it if needed) the catalog of a data folder.
-Result<std::unique_ptr<Catalog>> OpenCatalog(const std::filesystem::path& data_dir);
+Result<std::unique_ptr<Catalog>> OpenCatalog(const std::filesystem::path& data_dir,
+                                             const sqlite::OpenOptions& options = {});
 
 // Opens the data folder, applies the face-grouping switch, scans the roll into the catalog and
 // lets the models (when installed) look at what they have not seen yet. Stages "scanning" and
@@ -122,7 +133,8 @@ Result<std::vector<ReportPerson>> LoadReportPeople(Catalog& catalog, int64_t rol
 // unless face grouping is on) may appear in ideas, except the ones the owner hid.
 Result<std::vector<Idea>> MakeIdeas(Catalog& catalog, const RollModel& model,
                                     const std::filesystem::path& data_dir,
-                                    const std::vector<ReportPerson>& people);
+                                    const std::vector<ReportPerson>& people,
+                                    const FileStore* files = nullptr);
 
 // Person masks for portrait restyles, when the models are installed; empty otherwise (the studio
 // then refuses those ideas with a reason).

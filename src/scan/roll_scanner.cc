@@ -109,7 +109,12 @@ Result<ScanStats> RollScanner::Scan(const std::filesystem::path& root_in,
   }
   std::vector<std::string> removed;
   for (const auto& [rel, state] : states) {
-    if (!seen.count(rel)) removed.push_back(rel);
+    if (seen.count(rel)) continue;
+    if (options.still_in_roll && options.still_in_roll(rel)) {
+      ++stats.kept;
+    } else {
+      removed.push_back(rel);
+    }
   }
   std::sort(removed.begin(), removed.end());
 

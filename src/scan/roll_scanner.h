@@ -30,6 +30,7 @@ struct ScanStats {
   size_t reused = 0;     // known bytes: analysis copied, nothing decoded
   size_t failed = 0;     // could not be analysed (reason in the catalog)
   size_t removed = 0;    // gone from the folder, dropped from the catalog
+  size_t kept = 0;       // absent from the folder but still in the roll (still_in_roll)
   double seconds = 0;
 };
 
@@ -37,6 +38,9 @@ struct ScanOptions {
   size_t threads = 0;   // 0: one per CPU
   int64_t now_utc = 0;  // 0: the current time
   std::function<void(const ScanProgress&)> on_progress;
+  // Asked about each catalogued file absent from the folder: true keeps it and its facts. A
+  // server keeps originals sealed and puts only the files not analysed yet in the folder.
+  std::function<bool(const std::string& rel)> still_in_roll;
 };
 
 class RollScanner {

@@ -20,10 +20,10 @@ struct Seen {
 };
 
 Seen Look(const VisionTodo& todo, size_t index, const std::filesystem::path& data_dir,
-          const VisionAnalyzer& analyzer) {
+          const FileStore& files, const VisionAnalyzer& analyzer) {
   Seen s;
   s.index = index;
-  auto bytes = ReadFile(data_dir / todo.preview, 64ull << 20);
+  auto bytes = files.Read(data_dir / todo.preview, 64ull << 20);
   if (!bytes) {
     s.error = bytes.error().message();
     return s;
@@ -73,7 +73,9 @@ Result<VisionPassStats> RunVisionPass(Catalog& catalog, int64_t roll_id,
     {
       ThreadPool pool(std::min(threads, todo.size()));
       for (size_t i = 0; i < todo.size(); ++i) {
-        pool.Submit([&, i] { results.Push(Look(todo[i], i, data_dir, analyzer)); });
+        pool.Submit([&, i] {
+          results.Push(Look(todo[i], i, data_dir, FilesOrPlain(options.files), analyzer));
+        });
       }
       // Write as results come, in batches, from this thread.
       size_t done = 0;

@@ -11,6 +11,7 @@
 
 #include "analyze/vision.h"
 #include "catalog/catalog.h"
+#include "core/file_store.h"
 
 namespace camroll {
 
@@ -27,6 +28,7 @@ struct VisionPassOptions {
   size_t threads = 0;   // photos looked at side by side; 0: one per CPU
   int64_t now_utc = 0;  // 0: the current time
   std::function<void(size_t done, size_t total)> on_progress;
+  const FileStore* files = nullptr;  // how the previews are kept; nullptr: plain files
 };
 
 Result<VisionPassStats> RunVisionPass(Catalog& catalog, int64_t roll_id,

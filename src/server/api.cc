@@ -89,31 +89,17 @@ std::string ContentTypeOf(const std::filesystem::path& p) {
   return "application/octet-stream";
 }
 
-// Streams a file as the response body (Range requests are not needed by the app: videos are
-// short recaps).
-void SendFile(Response& res, const std::filesystem::path& path, const std::string& download_as) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    SendError(res, 404, "no such file");
-    return;
-  }
-  auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
+// Sends one of a user's files (unsealed in memory: thumbnails and renders are small). httplib
+// answers Range requests from it, so a recap can be seeked.
+void SendBytes(Response& res, std::vector<uint8_t> bytes, const std::string& type,
+               const std::string& download_as) {
   // Nothing of a user's photos stays in a browser's cache: after an opt-out, what was deleted
   // must not be shown from there either.
   res.set_header("Cache-Control", "private, no-store");
   if (!download_as.empty()) {
     res.set_header("Content-Disposition", "attachment; filename=\"" + download_as + "\"");
   }
-  res.set_content_provider(static_cast<size_t>(size), ContentTypeOf(path),
-                           [in](size_t offset, size_t length, httplib::DataSink& sink) {
-                             std::vector<char> buf(std::min<size_t>(length, 1 << 16));
-                             in->seekg(static_cast<std::streamoff>(offset));
-                             in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
-                             const auto n = in->gcount();
-                             if (n <= 0) return false;
-                             return sink.write(buf.data(), static_cast<size_t>(n));
-                           });
+  res.set_content(std::string(bytes.begin(), bytes.end()), type);
 }
 
 }  // namespace
@@ -436,7 +422,9 @@ struct Api::Impl {
       if (!who) return;
       auto path = service.AssetThumbnail(who->user, std::stoll(req.matches[1]));
       if (!path) return SendError(res, path.error());
-      SendFile(res, *path, "");
+      auto bytes = service.ReadDerived(who->user, *path);
+      if (!bytes) return SendError(res, bytes.error());
+      SendBytes(res, std::move(*bytes), ContentTypeOf(*path), "");
     });
     s.Get(R"(/v1/assets/(\d{1,18})/derived)", [this](const Request& req, Response& res) {
       auto who = Authorize(req, res, "read");
@@ -471,7 +459,9 @@ struct Api::Impl {
             if (!who) return;
             auto path = service.IdeaFile(who->user, req.matches[1], std::stoul(req.matches[2]));
             if (!path) return SendError(res, path.error());
-            SendFile(res, *path, path->filename().string());
+            auto bytes = service.ReadDerived(who->user, *path);
+            if (!bytes) return SendError(res, bytes.error());
+            SendBytes(res, std::move(*bytes), ContentTypeOf(*path), path->filename().string());
           });
 
     s.Get(R"(/v1/ideas/([a-z]+-[0-9a-f]{1,32})/options)",

@@ -307,6 +307,10 @@ TEST(ApiFlow, UploadProcessIdeasIsolationExportAndPurge) {
       << "no copy stays in a browser's cache after an opt-out";
   // What is shared carries no metadata of the photos: no EXIF (and so no GPS) in a render.
   EXPECT_EQ(file->body.find("Exif"), std::string::npos);
+  // Thumbnails are sealed at rest and served unsealed.
+  auto thumb = c.Get(fmt::format("/v1/assets/{}/thumbnail", ana_assets.front()), Bearer(ana));
+  ASSERT_EQ(thumb->status, 200);
+  EXPECT_EQ(thumb->body.substr(0, 3), std::string("\xFF\xD8\xFF"));
   EXPECT_EQ(c.Get("/v1/ideas?surface=browse", Bearer(ana))->status, 403)
       << "browse needs browse_suggestions";
 

@@ -1,17 +1,25 @@
 #include "server/service.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <set>
+#include <unordered_map>
 
+#include "analyze/analyzer.h"
 #include "core/files.h"
 #include "core/log.h"
+#include "core/parse.h"
 #include "ml/model_store.h"
 #include "pipeline/pipeline.h"
 #include "server/auth.h"
 #include "server/notices.h"
+#include "server/sealed.h"
 #include "server/service_internal.h"
 
 namespace camroll::server {
@@ -56,6 +64,8 @@ Result<std::unique_ptr<Service>> Service::Open(ServerOptions options) {
   CAMROLL_RETURN_IF_ERROR(EnsureDirectory(options.data_dir));
   std::unique_ptr<Service> s(new Service(std::move(options)));
   CAMROLL_ASSIGN_OR_RETURN(s->store_, Store::Open(s->options_.data_dir / "server.db"));
+  if (s->options_.keys_dir.empty()) s->options_.keys_dir = s->options_.data_dir / "keys";
+  CAMROLL_ASSIGN_OR_RETURN(s->keys_, KeyStore::Open(s->options_.keys_dir));
   Service* self = s.get();
   TusHooks hooks;
   hooks.now = s->options_.now;
@@ -74,10 +84,16 @@ Result<std::unique_ptr<Service>> Service::Open(ServerOptions options) {
     }
     self->work_cv_.notify_all();
   };
+  hooks.store_original = [self](int64_t user, const std::filesystem::path& part,
+                                const std::filesystem::path& target) -> Status {
+    CAMROLL_ASSIGN_OR_RETURN(SecretKey key, self->keys_->Get(user, KeyPurpose::kData));
+    return SealFile(part, target, key, SealContext(user, KeyPurpose::kData));
+  };
   s->tus_ = std::make_unique<TusService>(*s->store_, s->options_.data_dir, "/v1/uploads",
                                          s->options_.tus, std::move(hooks));
   CAMROLL_ASSIGN_OR_RETURN(std::string recovered, s->tus_->Recover());
   Log(LogLevel::kInfo, "uploads recovered: {}", recovered);
+  CAMROLL_RETURN_IF_ERROR(s->SealLegacyData());
   return s;
 }
 
@@ -85,6 +101,213 @@ Service::~Service() { StopWorkers(); }
 
 std::filesystem::path Service::UserDir(int64_t user) const {
   return options_.data_dir / "users" / std::to_string(user);
+}
+
+std::string Service::SealContext(int64_t user, KeyPurpose purpose) {
+  return fmt::format("camroll {} user={}", KeyPurposeName(purpose), user);
+}
+
+namespace {
+
+// Face signatures sealed with one user's biometric key.
+class UserFaceSealer : public Catalog::FaceSealer {
+ public:
+  UserFaceSealer(SecretKey key, std::string context)
+      : key_(std::move(key)), context_(std::move(context)) {}
+  std::string Seal(std::string_view plain) const override {
+    return SealBlob(plain, key_, context_);
+  }
+  Result<std::string> Open(std::string_view sealed) const override {
+    return OpenBlob(sealed, key_, context_);
+  }
+
+ private:
+  SecretKey key_;
+  std::string context_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const Catalog::FaceSealer>> Service::FaceSealerOf(int64_t user) {
+  CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kFace));
+  return std::make_shared<const UserFaceSealer>(std::move(key),
+                                                SealContext(user, KeyPurpose::kFace));
+}
+
+Result<sqlite::OpenOptions> Service::CatalogOptions(int64_t user) {
+  CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+  std::lock_guard lock(vfs_mu_);
+  auto& vfs = vfs_[user];
+  if (!vfs) {
+    CAMROLL_ASSIGN_OR_RETURN(vfs, SealedVfs::Register(key));
+  }
+  return vfs->Options();
+}
+
+Result<std::optional<UserCatalog>> Service::UserCatalogOf(int64_t user) {
+  if (!std::filesystem::exists(UserData(user) / "catalog.db")) return std::optional<UserCatalog>();
+  CAMROLL_ASSIGN_OR_RETURN(auto options, CatalogOptions(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserWork(user), options));
+  if (!uc) return uc;
+  // Reading never makes a biometric key: without one (face grouping never on, or its key
+  // destroyed) a sealed face signature cannot be read at all.
+  CAMROLL_ASSIGN_OR_RETURN(auto key, keys_->Find(user, KeyPurpose::kFace));
+  uc->catalog->SetFaceSealer(std::make_shared<const UserFaceSealer>(
+      key.value_or(SecretKey::Random()), SealContext(user, KeyPurpose::kFace)));
+  return uc;
+}
+
+Result<std::shared_ptr<const FileStore>> Service::DerivedFilesOf(int64_t user) {
+  CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+  return std::make_shared<const SealedFileStore>(std::move(key),
+                                                 SealContext(user, KeyPurpose::kData));
+}
+
+Result<std::vector<uint8_t>> Service::ReadDerived(int64_t user, const std::filesystem::path& file) {
+  CAMROLL_ASSIGN_OR_RETURN(auto files, DerivedFilesOf(user));
+  return files->Read(file, 256ull << 20);
+}
+
+std::function<Result<std::filesystem::path>(const AssetFacts&)> Service::OriginalOpener(
+    int64_t user, const SecretKey& key) {
+  struct Shared {
+    std::mutex mu;
+    std::filesystem::path originals, work;
+    SecretKey key;
+    std::string context;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->originals = UserRoll(user);
+  shared->work = UserWork(user);
+  shared->key = key;
+  shared->context = SealContext(user, KeyPurpose::kData);
+  return [shared](const AssetFacts& asset) -> Result<std::filesystem::path> {
+    const std::filesystem::path rel(asset.path);
+    if (rel.has_parent_path() || rel.empty() || asset.path[0] == '.') {
+      return Fail(ErrorCode::kInvalidInput, "not an original: " + asset.path);
+    }
+    std::lock_guard lock(shared->mu);
+    const auto out = shared->work / rel;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(out, ec)) return out;
+    CAMROLL_RETURN_IF_ERROR(EnsureDirectory(shared->work));
+    CAMROLL_RETURN_IF_ERROR(UnsealFile(shared->originals / rel, out, shared->key, shared->context));
+    return out;
+  };
+}
+
+namespace {
+
+// Rewrites a plain catalog (from before encryption at rest) as a sealed one, in place.
+Status SealCatalog(const std::filesystem::path& file, const sqlite::OpenOptions& sealed) {
+  const auto tmp = file.parent_path() / "catalog.db.sealing";
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  {
+    sqlite::OpenOptions plain;
+    plain.reserve_bytes = sealed.reserve_bytes;  // what VACUUM INTO gives the copy
+    CAMROLL_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(file, plain));
+    CAMROLL_RETURN_IF_ERROR(db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    // A URI: percent-encode what a path could hold that a URI or SQL string cannot.
+    std::string uri = "file:";
+    for (char c : tmp.string()) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("/-_.~", c)) {
+        uri += c;
+      } else {
+        uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+      }
+    }
+    CAMROLL_RETURN_IF_ERROR(db.Exec(fmt::format("VACUUM INTO '{}?vfs={}'", uri, sealed.vfs)));
+  }
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::filesystem::remove(file.string() + suffix, ec);
+  }
+  if (::rename(tmp.c_str(), file.c_str()) != 0) {
+    return Fail(ErrorCode::kIo,
+                fmt::format("replacing {}: {}", file.string(), std::strerror(errno)));
+  }
+  return FsyncDirectory(file.parent_path());
+}
+
+}  // namespace
+
+Status Service::SealLegacyData() {
+  std::error_code ec;
+  size_t originals = 0, derived = 0, catalogs = 0, faces = 0;
+  for (auto dir = std::filesystem::directory_iterator(options_.data_dir / "users", ec);
+       !ec && dir != std::filesystem::directory_iterator(); dir.increment(ec)) {
+    const auto parsed = ParseNonNegativeInt(dir->path().filename().string());
+    if (!parsed) continue;
+    const int64_t user = *parsed;
+    // Plaintext a job left behind when the server stopped.
+    CAMROLL_RETURN_IF_ERROR(RemoveTree(UserWork(user)));
+    std::error_code ec2;
+    for (auto f = std::filesystem::directory_iterator(UserRoll(user), ec2);
+         !ec2 && f != std::filesystem::directory_iterator(); f.increment(ec2)) {
+      if (!f->is_regular_file() || IsSealedFile(f->path())) continue;
+      CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+      CAMROLL_RETURN_IF_ERROR(
+          SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
+      ++originals;
+    }
+    // Thumbnails, previews and renders ("renders/…/.done" markers are empty and stay).
+    for (const char* sub : {"thumbs", "renders"}) {
+      std::error_code ec4;
+      for (auto f = std::filesystem::recursive_directory_iterator(UserData(user) / sub, ec4);
+           !ec4 && f != std::filesystem::recursive_directory_iterator(); f.increment(ec4)) {
+        if (!f->is_regular_file() || f->path().filename().string().starts_with(".") ||
+            IsSealedFile(f->path())) {
+          continue;
+        }
+        CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+        CAMROLL_RETURN_IF_ERROR(
+            SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
+        ++derived;
+      }
+    }
+    const auto catalog_file = UserData(user) / "catalog.db";
+    if (!std::filesystem::exists(catalog_file)) continue;
+    CAMROLL_ASSIGN_OR_RETURN(auto options, CatalogOptions(user));
+    if (IsPlainSqliteFile(catalog_file)) {
+      CAMROLL_RETURN_IF_ERROR(SealCatalog(catalog_file, options));
+      ++catalogs;
+    }
+    CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(UserData(user), options));
+    auto& db = catalog->db();
+    std::error_code ec3;
+    const auto old_root = std::filesystem::weakly_canonical(UserRoll(user), ec3).string();
+    const auto new_root = std::filesystem::weakly_canonical(UserWork(user), ec3).string();
+    CAMROLL_ASSIGN_OR_RETURN(auto rename,
+                             db.Prepare("UPDATE rolls SET root=? WHERE root=? AND NOT EXISTS "
+                                        "(SELECT 1 FROM rolls WHERE root=?)"));
+    CAMROLL_RETURN_IF_ERROR(rename.Bind(1, new_root).Bind(2, old_root).Bind(3, new_root).Run());
+    CAMROLL_ASSIGN_OR_RETURN(auto plain, db.Prepare("SELECT id, embedding FROM faces"));
+    std::vector<std::pair<int64_t, std::string>> unsealed;
+    for (;;) {
+      CAMROLL_ASSIGN_OR_RETURN(bool row, plain.Step());
+      if (!row) break;
+      std::string blob = plain.Blob(1);
+      if (!IsSealedBlob(blob)) unsealed.emplace_back(plain.Int(0), std::move(blob));
+    }
+    if (unsealed.empty()) continue;
+    CAMROLL_ASSIGN_OR_RETURN(auto sealer, FaceSealerOf(user));
+    CAMROLL_ASSIGN_OR_RETURN(auto tx, catalog->Begin());
+    CAMROLL_ASSIGN_OR_RETURN(auto update, db.Prepare("UPDATE faces SET embedding=? WHERE id=?"));
+    for (const auto& [id, blob] : unsealed) {
+      const std::string sealed = sealer->Seal(blob);
+      CAMROLL_RETURN_IF_ERROR(update.BindBlob(1, sealed.data(), sealed.size()).Bind(2, id).Run());
+    }
+    CAMROLL_RETURN_IF_ERROR(tx.Commit());
+    CAMROLL_RETURN_IF_ERROR(catalog->Checkpoint());
+    faces += unsealed.size();
+  }
+  if (originals + derived + catalogs + faces > 0) {
+    Log(LogLevel::kInfo,
+        "encryption at rest: {} originals, {} derived files, {} catalogs and {} face signatures "
+        "sealed",
+        originals, derived, catalogs, faces);
+  }
+  return Ok();
 }
 
 std::mutex& Service::UserLock(int64_t user) {
@@ -246,18 +469,28 @@ Status Service::PurgeMedia(int64_t user) {
   // Waits for a job of this user that is running now: it re-checks consent between stages and
   // before each render and stops, and nothing it writes may outlive the purge.
   std::lock_guard lock(UserLock(user));
+  // The keys go first: from then on no copy of what they sealed can be read, wherever it is
+  // (backups, snapshots, blocks the deletes below free but do not overwrite).
+  CAMROLL_RETURN_IF_ERROR(keys_->Destroy(user, KeyPurpose::kData));
+  CAMROLL_RETURN_IF_ERROR(keys_->Destroy(user, KeyPurpose::kFace));
   CAMROLL_RETURN_IF_ERROR(store_->PurgeUserMedia(user));
   CAMROLL_RETURN_IF_ERROR(tus_->DeleteUserParts(user));
   CAMROLL_RETURN_IF_ERROR(RemoveTree(UserDir(user)));
-  Log(LogLevel::kInfo, "user {}: media purged", user);
+  {
+    std::lock_guard vfs_lock(vfs_mu_);
+    vfs_.erase(user);  // its key is gone; no connection of the user's is open (the lock)
+  }
+  Log(LogLevel::kInfo, "user {}: media purged and keys destroyed", user);
   return Ok();
 }
 
 Status Service::PurgeFaces(int64_t user) {
   std::lock_guard lock(UserLock(user));
+  CAMROLL_RETURN_IF_ERROR(keys_->Destroy(user, KeyPurpose::kFace));
   const auto catalog_file = UserData(user) / "catalog.db";
   if (!std::filesystem::exists(catalog_file)) return Ok();
-  CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(UserData(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto options, CatalogOptions(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(UserData(user), options));
   {
     CAMROLL_ASSIGN_OR_RETURN(auto tx, catalog->Begin());
     CAMROLL_ASSIGN_OR_RETURN(int64_t faces, catalog->PurgeFaceGrouping());
@@ -341,9 +574,28 @@ Status Service::ProcessLocked(int64_t user) {
   CAMROLL_ASSIGN_OR_RETURN(bool faces, store_->Switch(user, kFaceGrouping));
   if (!std::filesystem::is_directory(UserRoll(user))) return Ok();  // nothing uploaded yet
   const int64_t started = Now();
+  CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+  // The plaintext of the originals lives in the working folder only while this job runs.
+  struct RemoveWork {
+    std::filesystem::path dir;
+    ~RemoveWork() { (void)RemoveTree(dir); }
+  } remove_work{UserWork(user)};
+  CAMROLL_RETURN_IF_ERROR(RemoveTree(UserWork(user)));
+  CAMROLL_RETURN_IF_ERROR(OpenNewOriginals(user, key));
   PipelineOptions options;
   options.data_dir = UserData(user);
-  options.roll = UserRoll(user);
+  options.roll = UserWork(user);
+  options.still_in_roll = [originals = UserRoll(user)](const std::string& rel) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(originals / rel, ec);
+  };
+  options.original_file = OriginalOpener(user, key);
+  if (faces) {
+    CAMROLL_ASSIGN_OR_RETURN(options.face_sealer, FaceSealerOf(user));
+  }
+  options.files =
+      std::make_shared<const SealedFileStore>(key, SealContext(user, KeyPurpose::kData));
+  CAMROLL_ASSIGN_OR_RETURN(options.catalog, CatalogOptions(user));
   options.threads = options_.pipeline_threads;
   options.models_dir = options_.models_dir;
   options.faces = faces ? PipelineOptions::Faces::kOn : PipelineOptions::Faces::kOff;
@@ -370,6 +622,33 @@ Status Service::ProcessLocked(int64_t user) {
   CAMROLL_RETURN_IF_ERROR(store_->MarkProcessed(user, started, Now()));
   Log(LogLevel::kInfo, "user {}: {} files, {} ideas", user, run->scan.stats.files,
       run->ideas.size());
+  return Ok();
+}
+
+Status Service::OpenNewOriginals(int64_t user, const SecretKey& key) {
+  std::unordered_map<std::string, FileState> known;
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
+  if (uc) {
+    CAMROLL_ASSIGN_OR_RETURN(known, uc->catalog->FileStates(uc->roll_id));
+  }
+  CAMROLL_RETURN_IF_ERROR(EnsureDirectory(UserWork(user)));
+  ::chmod(UserWork(user).c_str(), 0700);
+  const std::string context = SealContext(user, KeyPurpose::kData);
+  std::error_code ec;
+  for (auto f = std::filesystem::directory_iterator(UserRoll(user), ec);
+       !ec && f != std::filesystem::directory_iterator(); f.increment(ec)) {
+    const std::string rel = f->path().filename().string();
+    if (!f->is_regular_file() || rel.starts_with(".")) continue;
+    auto it = known.find(rel);
+    if (it != known.end() && it->second.analysis_version == Analyzer::kVersion) continue;
+    if (auto st = UnsealFile(f->path(), UserWork(user) / rel, key, context); !st) {
+      // Left out of this run (and reported); the rest of the roll goes on.
+      Log(LogLevel::kError, "user {}: {}", user, st.error().message());
+    }
+  }
+  if (ec)
+    return Fail(ErrorCode::kIo,
+                fmt::format("listing {}: {}", UserRoll(user).string(), ec.message()));
   return Ok();
 }
 
@@ -438,7 +717,7 @@ Result<nlohmann::json> Service::Derived(int64_t user, int64_t asset_id) {
   if (!a) return Fail(ErrorCode::kNotFound, "no such asset");
   nlohmann::json out{{"asset", asset_id}, {"facts", nlohmann::json::array()}};
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return out;
   auto& db = uc->catalog->db();
   CAMROLL_ASSIGN_OR_RETURN(auto find,
@@ -502,7 +781,7 @@ Result<std::filesystem::path> Service::AssetThumbnail(int64_t user, int64_t asse
   CAMROLL_ASSIGN_OR_RETURN(auto a, store_->FindAsset(user, asset_id));
   if (!a) return Fail(ErrorCode::kNotFound, "no such asset");
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return Fail(ErrorCode::kNotFound, "not processed yet");
   CAMROLL_ASSIGN_OR_RETURN(
       auto st, uc->catalog->db().Prepare(
@@ -531,8 +810,8 @@ Result<nlohmann::json> Service::StatusJson(int64_t user) {
     // for its whole run: status never waits for it. The failed files of a running job are
     // listed once it is done.
     std::unique_lock lock(UserLock(user), std::try_to_lock);
-    auto uc = lock.owns_lock() ? OpenUserCatalog(UserData(user), UserRoll(user))
-                               : Result<std::optional<UserCatalog>>(std::nullopt);
+    auto uc =
+        lock.owns_lock() ? UserCatalogOf(user) : Result<std::optional<UserCatalog>>(std::nullopt);
     if (!uc) return std::unexpected(uc.error());
     if (*uc) {
       CAMROLL_ASSIGN_OR_RETURN(auto facts, (*uc)->catalog->LoadAssets((*uc)->roll_id));
@@ -587,17 +866,32 @@ Result<std::vector<Service::ExportItem>> Service::Export(int64_t user) {
     derived.push_back(std::move(d));
   }
   CAMROLL_ASSIGN_OR_RETURN(auto ideas, Ideas(user, "story"));
-  items.push_back({"camroll-export/account.json", account.dump(2), {}});
-  items.push_back({"camroll-export/derived.json", derived.dump(2), {}});
-  items.push_back({"camroll-export/ideas.json", ideas.dump(2), {}});
+  items.push_back({"camroll-export/account.json", account.dump(2), {}, {}});
+  items.push_back({"camroll-export/derived.json", derived.dump(2), {}, {}});
+  items.push_back({"camroll-export/ideas.json", ideas.dump(2), {}, {}});
   CAMROLL_ASSIGN_OR_RETURN(auto rows, store_->Assets(user));
+  // Originals and renders are sealed: each is decrypted as the archive reaches it.
+  SecretKey key;
+  CAMROLL_ASSIGN_OR_RETURN(auto has_key, keys_->Find(user, KeyPurpose::kData));
+  if (has_key) key = *has_key;
+  auto unsealed = [key, context = SealContext(user, KeyPurpose::kData)](
+                      std::filesystem::path file) -> std::function<Result<TarSource>()> {
+    return [file = std::move(file), key, context]() -> Result<TarSource> {
+      CAMROLL_ASSIGN_OR_RETURN(std::shared_ptr<SealedReader> reader,
+                               SealedReader::Open(file, key, context));
+      return TarSource{reader->size(),
+                       [reader](std::string& piece) { return reader->Next(piece); }};
+    };
+  };
   for (const Asset& a : rows) {
-    items.push_back({fmt::format("camroll-export/originals/{}-{}", a.id, ShortName(a.name, 80)), "",
-                     UserDir(user) / a.file});
+    items.push_back({fmt::format("camroll-export/originals/{}-{}", a.id, ShortName(a.name, 80)),
+                     "",
+                     {},
+                     unsealed(UserDir(user) / a.file)});
   }
   {
     std::lock_guard lock(UserLock(user));
-    CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+    CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
     if (uc) {
       CAMROLL_ASSIGN_OR_RETURN(auto stored, uc->catalog->LoadIdeas(uc->roll_id));
       for (const StoredIdea& s : stored) {
@@ -605,7 +899,9 @@ Result<std::vector<Service::ExportItem>> Service::Export(int64_t user) {
           if (f.empty() || !std::filesystem::is_regular_file(UserData(user) / f)) continue;
           items.push_back(
               {"camroll-export/ideas/" + s.id + "/" + std::filesystem::path(f).filename().string(),
-               "", UserData(user) / f});
+               "",
+               {},
+               unsealed(UserData(user) / f)});
         }
       }
     }

@@ -6,9 +6,16 @@
 //   DATA/server.db                  accounts, tokens, ledger, uploads, assets, jobs (store.h)
 //   DATA/ledger.head                the newest ledger hash (detects entries cut off the end)
 //   DATA/uploads/USER/ID.part       unfinished uploads
-//   DATA/users/USER/originals/      the user's uploaded files, named by content hash
-//   DATA/users/USER/data/           what camroll derived from them (catalog.db, thumbs/, renders/)
-// Purging a user's media removes DATA/uploads/USER and DATA/users/USER and their rows.
+//   DATA/users/USER/originals/      the user's uploaded files, named by content hash, sealed
+//                                   with the user's data key (sealed.h)
+//   DATA/users/USER/work/           while a job runs: the plaintext of the files it analyses
+//                                   or renders; deleted when it ends
+//   DATA/users/USER/data/           what camroll derived from them (catalog.db, thumbs/, renders/;
+//                                   face signatures in catalog.db sealed with the biometric key)
+//   KEYS (default DATA/keys)        the master key and every user's wrapped keys (keys.h)
+// Purging a user's media destroys the user's keys (crypto-shredding), then removes
+// DATA/uploads/USER and DATA/users/USER and their rows; a face-grouping purge destroys the
+// biometric key.
 #pragma once
 
 #include <atomic>
@@ -25,9 +32,13 @@
 #include <thread>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "core/result.h"
+#include "server/keys.h"
 #include "server/ledger.h"
+#include "server/sealed_db.h"
 #include "server/store.h"
+#include "server/tar.h"
 #include "server/tus.h"
 
 namespace camroll::server {
@@ -38,6 +49,7 @@ inline constexpr int64_t kFaceDataDays = 3 * 365;
 struct ServerOptions {
   std::filesystem::path data_dir;
   std::filesystem::path models_dir;  // empty: ml::DefaultModelsDir()
+  std::filesystem::path keys_dir;    // empty: DATA/keys (keep it out of the data's backups)
   TusLimits tus;
   int64_t retention_days = 30;   // unposted uploads are deleted after this many days
   size_t workers = 1;            // processing threads (each runs one user's job at a time)
@@ -46,6 +58,8 @@ struct ServerOptions {
   int64_t session_days = 14;     // browser sessions
   std::function<int64_t()> now;  // the clock (tests move it); default: system clock
 };
+
+struct UserCatalog;  // service_internal.h
 
 // Who is calling: from an API token or a browser session.
 struct Principal {
@@ -68,6 +82,7 @@ class Service {
   ~Service();
 
   Store& store() { return *store_; }
+  KeyStore& keys() { return *keys_; }
   TusService& tus() { return *tus_; }
   const ServerOptions& options() const { return options_; }
   int64_t Now() const { return options_.now(); }
@@ -120,14 +135,13 @@ class Service {
   Result<nlohmann::json> AssetList(int64_t user);
   Result<nlohmann::json> Derived(int64_t user, int64_t asset_id);
   Result<std::filesystem::path> AssetThumbnail(int64_t user, int64_t asset_id);
+  // The bytes of one of the user's derived files (a thumbnail or a rendered file), unsealed.
+  Result<std::vector<uint8_t>> ReadDerived(int64_t user, const std::filesystem::path& file);
   Result<nlohmann::json> StatusJson(int64_t user);
   nlohmann::json RetentionJson() const;
   // Every file to put in the user's export archive: (name in the archive, bytes or a path).
-  struct ExportItem {
-    std::string name;
-    std::string bytes;
-    std::filesystem::path file;
-  };
+  // Originals come as sources that decrypt them as they are read.
+  using ExportItem = TarItem;
   Result<std::vector<ExportItem>> Export(int64_t user);
 
   // Deletes every original, upload and derived file and row of the user's media.
@@ -138,6 +152,12 @@ class Service {
   std::filesystem::path UserDir(int64_t user) const;
   std::filesystem::path UserData(int64_t user) const { return UserDir(user) / "data"; }
   std::filesystem::path UserRoll(int64_t user) const { return UserDir(user) / "originals"; }
+  // The folder of plaintext working copies, which is also the roll's name in the user's catalog.
+  std::filesystem::path UserWork(int64_t user) const { return UserDir(user) / "work"; }
+  // How the user's catalog is opened: through a VFS that seals its pages with the data key.
+  Result<sqlite::OpenOptions> CatalogOptions(int64_t user);
+  // The context sealed files and values of the user are bound to.
+  static std::string SealContext(int64_t user, KeyPurpose purpose);
 
  private:
   explicit Service(ServerOptions options) : options_(std::move(options)) {}
@@ -145,10 +165,27 @@ class Service {
   void WorkerLoop();
   Status RunJob(const Job& job);
   Status ProcessLocked(int64_t user);
+  // Seals originals stored before encryption at rest, and face signatures likewise; points old
+  // catalogs' roll at the working folder. Runs on start.
+  Status SealLegacyData();
+  // Opens into the working folder the originals the user's catalog has not analysed yet.
+  Status OpenNewOriginals(int64_t user, const SecretKey& key);
+  // The user's catalog (nullopt before the first job), its face signatures opened with the
+  // biometric key.
+  Result<std::optional<UserCatalog>> UserCatalogOf(int64_t user);
+  Result<std::shared_ptr<const Catalog::FaceSealer>> FaceSealerOf(int64_t user);
+  // How the user's thumbnails, previews and renders are kept: sealed with the data key.
+  Result<std::shared_ptr<const FileStore>> DerivedFilesOf(int64_t user);
+  // Opens originals into the working folder on request (thread-safe); see PipelineOptions.
+  std::function<Result<std::filesystem::path>(const AssetFacts&)> OriginalOpener(
+      int64_t user, const SecretKey& key);
 
   ServerOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<TusService> tus_;
+  std::unique_ptr<KeyStore> keys_;
+  std::mutex vfs_mu_;
+  std::map<int64_t, std::unique_ptr<SealedVfs>> vfs_;  // by user, made when first needed
   std::mutex ledger_mu_;
 
   std::mutex users_mu_;

@@ -101,14 +101,17 @@ struct UserIdea {
   StoredIdea idea;       // with the owner's edit
 };
 
-static Result<UserIdea> FindUserIdea(Store& store, int64_t user, const std::filesystem::path& data,
-                                     const std::filesystem::path& roll, const std::string& idea_id);
+// The idea in the user's catalog (`opened`: UserCatalogOf), with the owner's edit.
+static Result<UserIdea> FindUserIdea(Store& store, int64_t user,
+                                     Result<std::optional<UserCatalog>> opened,
+                                     const std::string& idea_id);
 
 Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& data,
-                                                   const std::filesystem::path& roll) {
+                                                   const std::filesystem::path& roll,
+                                                   const sqlite::OpenOptions& options) {
   if (!std::filesystem::exists(data / "catalog.db")) return std::optional<UserCatalog>();
   UserCatalog uc;
-  CAMROLL_ASSIGN_OR_RETURN(uc.catalog, OpenCatalog(data));
+  CAMROLL_ASSIGN_OR_RETURN(uc.catalog, OpenCatalog(data, options));
   std::error_code ec;
   CAMROLL_ASSIGN_OR_RETURN(
       uc.roll_id, uc.catalog->EnsureRoll(std::filesystem::weakly_canonical(roll, ec).string()));
@@ -122,10 +125,10 @@ Result<std::map<std::string, int64_t>> AssetIdsByFile(Store& store, int64_t user
   return out;
 }
 
-static Result<UserIdea> FindUserIdea(Store& store, int64_t user, const std::filesystem::path& data,
-                                     const std::filesystem::path& roll,
+static Result<UserIdea> FindUserIdea(Store& store, int64_t user,
+                                     Result<std::optional<UserCatalog>> opened,
                                      const std::string& idea_id) {
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(data, roll));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, std::move(opened));
   if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
   CAMROLL_ASSIGN_OR_RETURN(auto found, uc->catalog->FindIdea(idea_id));
   if (!found || found->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
@@ -177,7 +180,7 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
   }
   nlohmann::json out = nlohmann::json::array();
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return out;
   CAMROLL_ASSIGN_OR_RETURN(auto ideas, uc->catalog->LoadIdeas(uc->roll_id));
   CAMROLL_ASSIGN_OR_RETURN(auto feedback, uc->catalog->LoadFeedback(uc->roll_id));
@@ -204,7 +207,7 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
 Result<nlohmann::json> Service::Feedback(int64_t user, const std::string& idea_id, bool accept) {
   std::lock_guard lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
-                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
+                           FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   CAMROLL_RETURN_IF_ERROR(
       found.uc.catalog->RecordFeedback(found.uc.roll_id, found.generated, accept, Now()));
   if (accept) {
@@ -219,7 +222,7 @@ Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string&
                                                 size_t n) {
   std::lock_guard lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
-                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
+                           FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   const StoredIdea& idea = found.idea;
   if (n >= idea.files.size() || idea.files[n].empty()) {
     return Fail(ErrorCode::kNotFound, "no such file");
@@ -234,7 +237,7 @@ Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string&
 Result<nlohmann::json> Service::IdeaOptions(int64_t user, const std::string& idea_id) {
   std::lock_guard lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
-                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
+                           FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   // Photos that may be swapped in: the roll's analysed photos (not videos, not failed ones).
   CAMROLL_ASSIGN_OR_RETURN(auto facts, found.uc.catalog->LoadAssets(found.uc.roll_id));
   nlohmann::json candidates = nlohmann::json::array();
@@ -255,7 +258,7 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
                                          const nlohmann::json& body) {
   std::lock_guard lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
-                           FindUserIdea(*store_, user, UserData(user), UserRoll(user), idea_id));
+                           FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   StoredIdea s = found.idea;
   UserCatalog& uc = found.uc;
   CAMROLL_ASSIGN_OR_RETURN(RollModel model, LoadRoll(*uc.catalog, uc.roll_id));
@@ -308,10 +311,21 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
   }
 
   CAMROLL_ASSIGN_OR_RETURN(Idea idea, IdeaFromStored(s, model));
-  StudioContext ctx{UserData(user), model.root, &model.assets, nullptr,
-                    PersonMasks(options_.models_dir)};
-  CAMROLL_ASSIGN_OR_RETURN(RenderedIdea rendered, RenderIdea(idea, ctx, 1));
-  s.files = rendered.files;
+  CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+  CAMROLL_ASSIGN_OR_RETURN(auto files, DerivedFilesOf(user));
+  StudioContext ctx;
+  ctx.data_dir = UserData(user);
+  ctx.roll_root = model.root;
+  ctx.assets = &model.assets;
+  ctx.person_mask = PersonMasks(options_.models_dir);
+  ctx.original_file = OriginalOpener(user, key);
+  ctx.files = files.get();
+  auto rendered = RenderIdea(idea, ctx, 1);
+  // The originals opened for this render go now (the user's lock keeps jobs out meanwhile).
+  std::error_code ec;
+  std::filesystem::remove_all(UserWork(user), ec);
+  if (!rendered) return std::unexpected(rendered.error());
+  s.files = rendered->files;
   CAMROLL_RETURN_IF_ERROR(
       store_->PutIdeaEdit(user, s.id, EditJson({s.members, s.variant, s.title, s.files}).dump()));
   CAMROLL_ASSIGN_OR_RETURN(auto ids, AssetIdsByFile(*store_, user));

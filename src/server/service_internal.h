@@ -21,7 +21,8 @@ struct UserCatalog {
 
 // Opens the user's catalog; nullopt when nothing was processed yet (no catalog file).
 Result<std::optional<UserCatalog>> OpenUserCatalog(const std::filesystem::path& data,
-                                                   const std::filesystem::path& roll);
+                                                   const std::filesystem::path& roll,
+                                                   const sqlite::OpenOptions& options);
 
 // Every asset id of the user by its file ("originals/…"): one query instead of one per member.
 Result<std::map<std::string, int64_t>> AssetIdsByFile(Store& store, int64_t user);

@@ -26,7 +26,7 @@ Result<nlohmann::json> Service::People(int64_t user) {
   CAMROLL_RETURN_IF_ERROR(NeedFaceGrouping(*store_, user));
   nlohmann::json out = nlohmann::json::array();
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return out;
   CAMROLL_ASSIGN_OR_RETURN(auto faces, uc->catalog->LoadFaces(uc->roll_id));
   CAMROLL_ASSIGN_OR_RETURN(PeopleState state, uc->catalog->LoadPeople());
@@ -72,7 +72,7 @@ Result<nlohmann::json> Service::ChangePeople(int64_t user, int64_t person,
                                              const nlohmann::json& body) {
   CAMROLL_RETURN_IF_ERROR(NeedFaceGrouping(*store_, user));
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return Fail(ErrorCode::kNotFound, "no such person");
   CAMROLL_ASSIGN_OR_RETURN(auto tx, uc->catalog->Begin());
   CAMROLL_ASSIGN_OR_RETURN(PeopleState state, uc->catalog->LoadPeople());
@@ -118,7 +118,7 @@ Result<nlohmann::json> Service::ChangePeople(int64_t user, int64_t person,
 Result<std::string> Service::FaceCrop(int64_t user, int64_t face_id) {
   CAMROLL_RETURN_IF_ERROR(NeedFaceGrouping(*store_, user));
   std::lock_guard lock(UserLock(user));
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, OpenUserCatalog(UserData(user), UserRoll(user)));
+  CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return Fail(ErrorCode::kNotFound, "no such face");
   CAMROLL_ASSIGN_OR_RETURN(auto faces, uc->catalog->LoadFaces(uc->roll_id));
   const std::pair<std::string, FaceFact>* face = nullptr;
@@ -139,7 +139,8 @@ Result<std::string> Service::FaceCrop(int64_t user, int64_t face_id) {
     }
   }
   if (preview.empty()) return Fail(ErrorCode::kNotFound, "the photo has no preview");
-  CAMROLL_ASSIGN_OR_RETURN(auto bytes, ReadFile(UserData(user) / preview, 64 << 20));
+  CAMROLL_ASSIGN_OR_RETURN(auto files, DerivedFilesOf(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto bytes, files->Read(UserData(user) / preview, 64 << 20));
   CAMROLL_ASSIGN_OR_RETURN(RgbImage image, DecodeImageScaled(bytes, Format::kJpeg, 1440, {}));
   // A square around the face with some room for hair and chin.
   const NormBox& b = face->second.box;

@@ -1,16 +1,21 @@
 // Service behaviour without HTTP: retention, consent re-checked when jobs run, purges.
 #include "server/service.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "catalog/sqlite.h"
 #include "core/base64.h"
 #include "core/sha256.h"
+#include "media/format.h"
 #include "server/notices.h"
+#include "server/sealed.h"
 #include "server/tar.h"
 #include "testing/testing.h"
 
@@ -194,6 +199,228 @@ TEST_F(ServiceTest, ProcessingMakesACatalogOnlyWithConsent) {
   EXPECT_EQ((*status)["uploaded"], 1);
   EXPECT_EQ((*status)["analysed"], 1);
   EXPECT_EQ((*status)["failed"].size(), 1u) << "random bytes are not a photo: reported";
+}
+
+// Photos of the sample roll, as bytes (at most `n`).
+std::vector<std::string> SamplePhotos(size_t n) {
+  std::vector<std::string> out;
+  const auto sample = testing::SampleRoll();
+  if (sample.empty()) return out;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(sample / "roll")) {
+    if (e.is_regular_file() && e.path().extension() == ".jpg") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    if (out.size() == n) break;
+    std::ifstream in(f, std::ios::binary);
+    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
+// Files under `dir` that are a photo or a video as they are (JPEG, or an ISO-BMFF box: MP4,
+// MOV, HEIC): at rest, a server keeps none.
+std::vector<std::string> PlainMedia(const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string head(12, '\0');
+    in.read(head.data(), 12);
+    if (head.starts_with("\xFF\xD8\xFF") || head.substr(4, 4) == "ftyp") {
+      found.push_back(e.path().string());
+    }
+  }
+  return found;
+}
+
+// Analysed assets in the user's (sealed) catalog.
+int64_t CatalogAssets(Service& service, int64_t user) {
+  auto options = service.CatalogOptions(user);
+  if (!options) return -1;
+  auto db = sqlite::Database::Open(service.UserData(user) / "catalog.db", *options);
+  if (!db) return -1;
+  auto st = db->Prepare("SELECT COUNT(*) FROM assets WHERE status = 'ok'");
+  if (!st || !*st->Step()) return -1;
+  return st->Int(0);
+}
+
+TEST_F(ServiceTest, OriginalsAreSealedAtRestAndOptingOutShredsTheirKey) {
+  const auto photos = SamplePhotos(11);
+  if (photos.size() < 11) GTEST_SKIP() << "the sample roll was not generated";
+  for (size_t i = 0; i < 10; ++i) ASSERT_GT(Upload(photos[i], "p.jpg"), 0);
+  const auto originals = service_->UserRoll(user_);
+  auto expect_sealed = [&] {
+    for (const auto& e : std::filesystem::directory_iterator(originals)) {
+      EXPECT_TRUE(IsSealedFile(e.path())) << e.path();
+      std::ifstream in(e.path(), std::ios::binary);
+      const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+      for (const auto& p : photos) {
+        EXPECT_EQ(bytes.find(p.substr(p.size() / 2, 64)), std::string::npos) << "plaintext";
+      }
+    }
+  };
+  expect_sealed();
+  ASSERT_TRUE(service_->ProcessUser(user_));
+  const auto catalog = service_->UserData(user_) / "catalog.db";
+  EXPECT_EQ(CatalogAssets(*service_, user_), 10) << "analysed from the sealed originals";
+  EXPECT_FALSE(IsPlainSqliteFile(catalog)) << "the catalog is sealed too";
+  EXPECT_FALSE(std::filesystem::exists(service_->UserWork(user_))) << "no plaintext left";
+  auto ideas = service_->Ideas(user_, "story");
+  ASSERT_TRUE(ideas) << ideas.error().message();
+  ASSERT_FALSE(ideas->empty());
+  // Thumbnails, previews and renders are sealed too, and read back whole.
+  EXPECT_EQ(PlainMedia(dir_.path() / "data"), std::vector<std::string>());
+  size_t sealed_derived = 0;
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(service_->UserData(user_) / "thumbs")) {
+    sealed_derived += e.is_regular_file() && IsSealedFile(e.path());
+  }
+  EXPECT_EQ(sealed_derived, 20u) << "a thumbnail and a preview of each photo";
+  const std::string first_idea = (*ideas)[0]["id"];
+  auto rendered = service_->IdeaFile(user_, first_idea, 0);
+  ASSERT_TRUE(rendered) << rendered.error().message();
+  EXPECT_TRUE(IsSealedFile(*rendered));
+  auto render_bytes = service_->ReadDerived(user_, *rendered);
+  ASSERT_TRUE(render_bytes) << render_bytes.error().message();
+  EXPECT_EQ(
+      SniffFormat(*render_bytes) == Format::kJpeg || SniffFormat(*render_bytes) == Format::kMp4,
+      true);
+
+  // One more photo: only it is opened for the job; the ten analysed ones stay in the catalog
+  // although no plaintext of them is in the folder the scanner reads.
+  ASSERT_GT(Upload(photos[10], "q.jpg"), 0);
+  ASSERT_TRUE(service_->ProcessUser(user_));
+  EXPECT_EQ(CatalogAssets(*service_, user_), 11);
+  EXPECT_FALSE(std::filesystem::exists(service_->UserWork(user_)));
+  expect_sealed();
+  EXPECT_EQ(PlainMedia(dir_.path() / "data"), std::vector<std::string>());
+
+  // The export holds the originals as they were uploaded.
+  auto items = service_->Export(user_);
+  ASSERT_TRUE(items) << items.error().message();
+  std::set<std::string> exported;
+  size_t renders = 0;
+  for (const auto& item : *items) {
+    if (!item.open) continue;
+    auto source = item.open();
+    ASSERT_TRUE(source) << item.name << ": " << source.error().message();
+    std::string all, piece;
+    for (;;) {
+      auto more = source->next(piece);
+      ASSERT_TRUE(more) << more.error().message();
+      all += piece;
+      if (!*more) break;
+    }
+    EXPECT_EQ(all.size(), source->size);
+    if (item.name.find("/originals/") != std::string::npos) {
+      exported.insert(all);
+    } else {
+      const Format format = SniffFormat({reinterpret_cast<const uint8_t*>(all.data()), all.size()});
+      EXPECT_TRUE(format == Format::kJpeg || format == Format::kMp4) << item.name;
+      ++renders;
+    }
+  }
+  EXPECT_TRUE(exported == std::set<std::string>(photos.begin(), photos.end()))
+      << "the export's originals are not the uploaded bytes";
+  EXPECT_GT(renders, 0u);
+
+  // A copy of the sealed originals that a purge cannot reach (a backup), then opt-out.
+  const auto backup = dir_.path() / "backup";
+  std::filesystem::copy(originals, backup);
+  ASSERT_TRUE(std::filesystem::exists(service_->keys().KeyFile(user_, KeyPurpose::kData)));
+  ASSERT_TRUE(service_->SetSwitch(user_, kCloudProcessing, false, "api"));
+  EXPECT_FALSE(std::filesystem::exists(service_->keys().KeyFile(user_, KeyPurpose::kData)));
+  EXPECT_FALSE(std::filesystem::exists(service_->keys().KeyFile(user_, KeyPurpose::kFace)));
+  EXPECT_FALSE(std::filesystem::exists(service_->UserDir(user_)));
+  // Back on: the user gets a new key, with which the backup does not open.
+  ASSERT_TRUE(service_->SetSwitch(user_, kCloudProcessing, true, "api"));
+  auto fresh = service_->keys().Get(user_, KeyPurpose::kData);
+  ASSERT_TRUE(fresh);
+  for (const auto& e : std::filesystem::directory_iterator(backup)) {
+    EXPECT_FALSE(
+        ReadSealedFile(e.path(), *fresh, Service::SealContext(user_, KeyPurpose::kData), 1 << 30))
+        << e.path();
+  }
+}
+
+TEST_F(ServiceTest, AnOlderDataFolderIsSealedOnStart) {
+  const auto photos = SamplePhotos(2);
+  if (photos.size() < 2) GTEST_SKIP() << "the sample roll was not generated";
+  ASSERT_GT(Upload(photos[0], "a.jpg"), 0);
+  ASSERT_GT(Upload(photos[1], "b.jpg"), 0);
+  ASSERT_TRUE(service_->ProcessUser(user_));
+  // As a server before encryption at rest left it: plaintext originals, thumbnails and catalog,
+  // the catalog's roll named after the originals folder, a working folder left by a crash.
+  const auto originals = service_->UserRoll(user_);
+  auto assets = service_->store().Assets(user_);
+  ASSERT_TRUE(assets);
+  for (const Asset& a : *assets) {
+    const std::string& plain = photos[a.name == "a.jpg" ? 0 : 1];
+    std::ofstream(service_->UserDir(user_) / a.file, std::ios::binary | std::ios::trunc) << plain;
+  }
+  const auto catalog = service_->UserData(user_) / "catalog.db";
+  {
+    auto options = service_->CatalogOptions(user_);
+    ASSERT_TRUE(options);
+    auto db = sqlite::Database::Open(catalog, *options);
+    ASSERT_TRUE(db);
+    auto st = db->Prepare("UPDATE rolls SET root = ?");
+    ASSERT_TRUE(st);
+    ASSERT_TRUE(st->Bind(1, std::filesystem::weakly_canonical(originals).string()).Run());
+    ASSERT_TRUE(
+        db->Exec(fmt::format("VACUUM INTO 'file:{}?vfs=unix'", catalog.string() + ".plain")));
+  }
+  for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(catalog.string() + suffix);
+  std::filesystem::rename(catalog.string() + ".plain", catalog);
+  ASSERT_TRUE(IsPlainSqliteFile(catalog));
+  std::filesystem::create_directories(service_->UserWork(user_));
+  std::ofstream(service_->UserWork(user_) / "left.jpg") << photos[0];
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(service_->UserData(user_) / "thumbs")) {
+    if (!e.is_regular_file()) continue;
+    auto plain = service_->ReadDerived(user_, e.path());
+    ASSERT_TRUE(plain);
+    std::ofstream(e.path(), std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(plain->data()),
+               static_cast<std::streamsize>(plain->size()));
+  }
+  ASSERT_FALSE(PlainMedia(dir_.path() / "data").empty());
+  service_.reset();
+  ServerOptions o;
+  o.data_dir = dir_.path() / "data";
+  o.models_dir = dir_.path() / "no-models";
+  o.now = [this] { return now_; };
+  auto reopened = Service::Open(o);
+  ASSERT_TRUE(reopened) << reopened.error().message();
+  service_ = std::move(*reopened);
+  EXPECT_FALSE(std::filesystem::exists(service_->UserWork(user_)));
+  EXPECT_EQ(PlainMedia(dir_.path() / "data"), std::vector<std::string>());
+  // The catalog's analysis is kept (one roll, both photos) and the originals export whole.
+  ASSERT_TRUE(service_->ProcessUser(user_));
+  EXPECT_FALSE(IsPlainSqliteFile(catalog));
+  auto options = service_->CatalogOptions(user_);
+  ASSERT_TRUE(options);
+  auto db = sqlite::Database::Open(catalog, *options);
+  ASSERT_TRUE(db);
+  auto rolls = db->Prepare("SELECT COUNT(*) FROM rolls");
+  ASSERT_TRUE(rolls && *rolls->Step());
+  EXPECT_EQ(rolls->Int(0), 1);
+  EXPECT_EQ(CatalogAssets(*service_, user_), 2);
+  auto items = service_->Export(user_);
+  ASSERT_TRUE(items);
+  size_t whole = 0;
+  for (const auto& item : *items) {
+    if (!item.open) continue;
+    auto source = item.open();
+    ASSERT_TRUE(source);
+    std::string all, piece;
+    while (*source->next(piece)) all += piece;
+    all += piece;
+    whole += all == photos[0] || all == photos[1];
+  }
+  EXPECT_EQ(whole, 2u);
 }
 
 }  // namespace

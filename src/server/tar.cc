@@ -63,6 +63,20 @@ Result<std::string> TarHeader(const std::string& name, uint64_t size, int64_t mt
 Result<bool> TarStream::Next(std::string& out) {
   out.clear();
   if (finished_) return false;
+  if (in_file_ && source_.next) {
+    CAMROLL_ASSIGN_OR_RETURN(bool more, source_.next(out));
+    if (out.size() > remaining_ || (!more && out.size() != remaining_)) {
+      return Fail(ErrorCode::kIo, "a file changed size while it was exported");
+    }
+    remaining_ -= out.size();
+    if (!more) {
+      out += Padding(size_);
+      source_ = {};
+      in_file_ = false;
+      ++index_;
+    }
+    return true;
+  }
   if (in_file_) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, 1 << 20));
     out.resize(n);
@@ -85,6 +99,13 @@ Result<bool> TarStream::Next(std::string& out) {
     return true;
   }
   const TarItem& item = items_[index_];
+  if (item.open) {
+    CAMROLL_ASSIGN_OR_RETURN(source_, item.open());
+    size_ = remaining_ = source_.size;
+    CAMROLL_ASSIGN_OR_RETURN(out, TarHeader(item.name, size_, 0));
+    in_file_ = true;
+    return true;
+  }
   if (item.file.empty()) {
     CAMROLL_ASSIGN_OR_RETURN(out, TarHeader(item.name, item.bytes.size(), 0));
     out += item.bytes;

@@ -580,9 +580,13 @@ Result<std::pair<int64_t, bool>> TusService::MakeAsset(const Upload& upload,
   const auto target = root_ / "users" / std::to_string(upload.user) / file;
   CAMROLL_RETURN_IF_ERROR(EnsureDirectory(target.parent_path()));
   std::error_code ec;
-  std::filesystem::remove(target, ec);
-  if (::link(part.c_str(), target.c_str()) != 0) return Errno("linking an upload");
-  CAMROLL_RETURN_IF_ERROR(FsyncDirectory(target.parent_path()));
+  if (hooks_.store_original) {
+    CAMROLL_RETURN_IF_ERROR(hooks_.store_original(upload.user, part, target));
+  } else {
+    std::filesystem::remove(target, ec);
+    if (::link(part.c_str(), target.c_str()) != 0) return Errno("linking an upload");
+    CAMROLL_RETURN_IF_ERROR(FsyncDirectory(target.parent_path()));
+  }
   Asset asset;
   asset.user = upload.user;
   asset.sha256 = sha256;

@@ -11,8 +11,9 @@
 //   - an upload becomes an asset only when complete and its whole-file SHA-256 is computed (and
 //     equals the client's `sha256` metadata when given); authorization, consent and quota are
 //     checked again at that moment;
-//   - finishing is crash-safe: the file is linked into the owner's originals, the asset row and
-//     the upload's completion are committed in one transaction, then the part file is removed.
+//   - finishing is crash-safe: the file is stored among the owner's originals (sealed: see
+//     TusHooks::store_original), the asset row and the upload's completion are committed in
+//     one transaction, then the part file is removed.
 //     Recover() finishes or cleans up whatever a crash interrupted.
 #pragma once
 
@@ -74,6 +75,11 @@ struct TusHooks {
   // An upload became an asset (or matched one the user already had: `fresh` false).
   std::function<void(int64_t user, int64_t asset, bool fresh)> on_asset;
   std::function<int64_t()> now;
+  // Stores a whole, verified upload as the owner's original at `target` (durably: the asset row
+  // follows). Unset: `target` becomes a hard link to the part file. The server seals it.
+  std::function<Status(int64_t user, const std::filesystem::path& part,
+                       const std::filesystem::path& target)>
+      store_original;
 };
 
 class TusService {

@@ -24,14 +24,15 @@ constexpr int kOriginalLongEdge = 2560;  // enough for 1080x1920 frames with roo
 Result<RgbImage> LoadPreview(const AssetFacts& asset, const StudioContext& ctx) {
   const Thumbnail* t = asset.ThumbnailOfSize(1440);
   if (!t) return Fail(ErrorCode::kNotFound, fmt::format("{} has no preview", asset.path));
-  CAMROLL_ASSIGN_OR_RETURN(auto bytes, ReadFile(ctx.data_dir / t->file, 64 << 20));
+  CAMROLL_ASSIGN_OR_RETURN(auto bytes,
+                           FilesOrPlain(ctx.files).Read(ctx.data_dir / t->file, 64 << 20));
   return DecodeImageScaled(bytes, Format::kJpeg, 4096, DecodeOptions{});  // already upright
 }
 
 // The original, upright, at up to `long_edge`; the preview when the original cannot be read.
 Result<RgbImage> LoadPhoto(const AssetFacts& asset, const StudioContext& ctx, int long_edge) {
-  if (!ctx.roll_root.empty()) {
-    auto bytes = ReadFile(ctx.roll_root / asset.path, 512ull << 20);
+  if (auto file = OriginalFile(ctx, asset)) {
+    auto bytes = ReadFile(*file, 512ull << 20);
     if (bytes) {
       auto image = DecodeImageScaled(*bytes, asset.format, long_edge, DecodeOptions{});
       if (image) {
@@ -44,9 +45,10 @@ Result<RgbImage> LoadPhoto(const AssetFacts& asset, const StudioContext& ctx, in
   return LoadPreview(asset, ctx);
 }
 
-Status SaveJpeg(const RgbImage& image, const std::filesystem::path& path) {
+Status SaveJpeg(const StudioContext& ctx, const RgbImage& image,
+                const std::filesystem::path& path) {
   CAMROLL_ASSIGN_OR_RETURN(auto jpeg, EncodeJpeg(image, kJpegQuality));
-  return WriteFileAtomic(path, jpeg, Durability::kNone);
+  return FilesOrPlain(ctx.files).Write(path, jpeg);
 }
 
 uint64_t IdeaSeed(const Idea& idea, uint64_t seed) {
@@ -57,6 +59,12 @@ uint64_t IdeaSeed(const Idea& idea, uint64_t seed) {
 }
 
 }  // namespace
+
+Result<std::filesystem::path> OriginalFile(const StudioContext& ctx, const AssetFacts& asset) {
+  if (ctx.original_file) return ctx.original_file(asset);
+  if (ctx.roll_root.empty()) return Fail(ErrorCode::kNotFound, "no originals");
+  return ctx.roll_root / asset.path;
+}
 
 std::vector<Box> SubjectBoxes(const StudioContext& ctx, size_t index) {
   std::vector<Box> boxes;
@@ -100,7 +108,7 @@ Status MakeCollage(const Idea& idea, const StudioContext& ctx, uint64_t seed,
                               std::pair{CollageFormat::kSquare, "square.jpg"}}) {
     CollagePlan plan = PlanCollage(photos, format, family, seed);
     CAMROLL_ASSIGN_OR_RETURN(RgbImage out, RenderCollage(plan, ptrs, caption, CollageStyle{}));
-    CAMROLL_RETURN_IF_ERROR(SaveJpeg(out, dir / name));
+    CAMROLL_RETURN_IF_ERROR(SaveJpeg(ctx, out, dir / name));
   }
   return Ok();
 }
@@ -111,9 +119,13 @@ Status MakeRecap(const Idea& idea, const StudioContext& ctx, uint64_t seed,
   for (size_t m : idea.members) {
     const AssetFacts& a = (*ctx.assets)[m];
     if (a.kind == MediaKind::kVideo) {
-      if (ctx.roll_root.empty()) continue;
+      auto file = OriginalFile(ctx, a);
+      if (!file) {
+        Log(LogLevel::kInfo, "{}: {}; left out of the recap", a.path, file.error().message());
+        continue;
+      }
       RecapClip clip;
-      clip.path = ctx.roll_root / a.path;
+      clip.path = *file;
       clip.start_s = std::min(1.0, a.duration_s / 4);
       clip.duration_s = std::min(3.0, std::max(1.0, a.duration_s - clip.start_s));
       items.emplace_back(std::move(clip));
@@ -144,7 +156,7 @@ Status MakeRecap(const Idea& idea, const StudioContext& ctx, uint64_t seed,
     result = RenderRecap(items, spec, dir / "recap.mp4");
   }
   if (!result) return std::unexpected(result.error());
-  return Ok();
+  return FilesOrPlain(ctx.files).Adopt(dir / "recap.mp4");
 }
 
 // A portrait restyle: the background blurred or in black and white, the person as they are.
@@ -159,8 +171,8 @@ Status MakePortrait(const Idea& idea, const StudioContext& ctx, PortraitEffect e
                            LoadPhoto((*ctx.assets)[idea.members.front()], ctx, kOriginalLongEdge));
   CAMROLL_ASSIGN_OR_RETURN(GrayImage mask, ctx.person_mask(photo));
   CAMROLL_ASSIGN_OR_RETURN(RgbImage styled, ApplyPortraitEffect(photo, mask, effect));
-  CAMROLL_RETURN_IF_ERROR(SaveJpeg(photo, dir / "before.jpg"));
-  return SaveJpeg(styled, dir / "after.jpg");
+  CAMROLL_RETURN_IF_ERROR(SaveJpeg(ctx, photo, dir / "before.jpg"));
+  return SaveJpeg(ctx, styled, dir / "after.jpg");
 }
 
 Status MakeRestyle(const Idea& idea, const StudioContext& ctx, uint64_t seed,
@@ -174,8 +186,8 @@ Status MakeRestyle(const Idea& idea, const StudioContext& ctx, uint64_t seed,
                            LoadPhoto((*ctx.assets)[idea.members.front()], ctx, kOriginalLongEdge));
   CAMROLL_ASSIGN_OR_RETURN(RgbImage styled, ApplyLook(photo, *look, seed));
   CAMROLL_ASSIGN_OR_RETURN(RgbImage before, ResizeToLongEdge(photo, styled.LongEdge()));
-  CAMROLL_RETURN_IF_ERROR(SaveJpeg(before, dir / "before.jpg"));
-  return SaveJpeg(styled, dir / "after.jpg");
+  CAMROLL_RETURN_IF_ERROR(SaveJpeg(ctx, before, dir / "before.jpg"));
+  return SaveJpeg(ctx, styled, dir / "after.jpg");
 }
 
 Status MakeEnhance(const Idea& idea, const StudioContext& ctx, const std::filesystem::path& dir) {
@@ -183,9 +195,9 @@ Status MakeEnhance(const Idea& idea, const StudioContext& ctx, const std::filesy
                            LoadPhoto((*ctx.assets)[idea.members.front()], ctx, kOriginalLongEdge));
   CAMROLL_ASSIGN_OR_RETURN(Enhancement enhanced, AutoEnhance(photo));
   CAMROLL_ASSIGN_OR_RETURN(RgbImage compare, BeforeAfter(photo, enhanced.image));
-  CAMROLL_RETURN_IF_ERROR(SaveJpeg(photo, dir / "before.jpg"));
-  CAMROLL_RETURN_IF_ERROR(SaveJpeg(enhanced.image, dir / "after.jpg"));
-  return SaveJpeg(compare, dir / "compare.jpg");
+  CAMROLL_RETURN_IF_ERROR(SaveJpeg(ctx, photo, dir / "before.jpg"));
+  CAMROLL_RETURN_IF_ERROR(SaveJpeg(ctx, enhanced.image, dir / "after.jpg"));
+  return SaveJpeg(ctx, compare, dir / "compare.jpg");
 }
 
 Status MakeTheme(const Idea& idea, const StudioContext& ctx, uint64_t seed,
@@ -196,7 +208,7 @@ Status MakeTheme(const Idea& idea, const StudioContext& ctx, uint64_t seed,
   CAMROLL_ASSIGN_OR_RETURN(RgbImage photo, LoadPreview((*ctx.assets)[idea.members.front()], ctx));
   CAMROLL_ASSIGN_OR_RETURN(RgbImage frame, RenderThemeFrame(photo, StyleForTheme(*theme),
                                                             idea.title, idea.subtitle, seed));
-  return SaveJpeg(frame, dir / "theme.jpg");
+  return SaveJpeg(ctx, frame, dir / "theme.jpg");
 }
 
 }  // namespace
@@ -274,12 +286,13 @@ Result<RenderedIdea> RenderIdea(const Idea& idea, const StudioContext& ctx, uint
 }
 
 std::vector<ColourStats> MeasureRollColours(const std::vector<AssetFacts>& assets,
-                                            const std::filesystem::path& data_dir) {
+                                            const std::filesystem::path& data_dir,
+                                            const FileStore* files) {
   std::vector<ColourStats> out(assets.size());
   for (size_t i = 0; i < assets.size(); ++i) {
     const Thumbnail* t = assets[i].failed ? nullptr : assets[i].ThumbnailOfSize(256);
     if (!t) continue;
-    auto bytes = ReadFile(data_dir / t->file, 16 << 20);
+    auto bytes = FilesOrPlain(files).Read(data_dir / t->file, 16 << 20);
     if (!bytes) continue;
     auto image = DecodeImageScaled(*bytes, Format::kJpeg, 256, DecodeOptions{});
     if (image) out[i] = MeasureColours(*image);

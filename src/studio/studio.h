@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analyze/asset_facts.h"
+#include "core/file_store.h"
 #include "core/result.h"
 #include "ideas/ideas.h"
 #include "media/image.h"
@@ -34,7 +35,15 @@ struct StudioContext {
   // ("background-blur", "colour-splash"); empty when the models are not installed, and such
   // ideas then fail with kUnsupported. May be called from several threads at once.
   std::function<Result<GrayImage>(const RgbImage&)> person_mask;
+  // Where an original can be read, when not at roll_root / asset.path (a server decrypts one
+  // there on request). May be called from several threads at once.
+  std::function<Result<std::filesystem::path>(const AssetFacts&)> original_file;
+  // How previews and renders are kept in the data folder; nullptr: plain files.
+  const FileStore* files = nullptr;
 };
+
+// Where the studio reads an asset's original: original_file's answer, else roll_root / path.
+Result<std::filesystem::path> OriginalFile(const StudioContext& ctx, const AssetFacts& asset);
 
 // Where a crop of asset `index` should aim (normalised boxes; empty: at the salient region).
 std::vector<Box> SubjectBoxes(const StudioContext& ctx, size_t index);
@@ -57,7 +66,8 @@ Result<RenderedIdea> RenderIdea(const Idea& idea, const StudioContext& context, 
 // The colour classes of every photo of a roll, from its 256-px thumbnail (none for files that
 // failed or have no thumbnail): what the theme rules read.
 std::vector<ColourStats> MeasureRollColours(const std::vector<AssetFacts>& assets,
-                                            const std::filesystem::path& data_dir);
+                                            const std::filesystem::path& data_dir,
+                                            const FileStore* files = nullptr);
 
 // The look of each theme: ground, frame, decorations and colour grade.
 ThemeStyle StyleForTheme(Theme theme);
