@@ -169,7 +169,7 @@ Result<std::vector<uint8_t>> Service::ReadDerived(int64_t user, const std::files
 }
 
 std::function<Result<std::filesystem::path>(const AssetFacts&)> Service::OriginalOpener(
-    int64_t user, const SecretKey& key) {
+    int64_t user, const SecretKey& key, const std::filesystem::path& work) {
   struct Shared {
     std::mutex mu;
     std::filesystem::path originals, work;
@@ -178,7 +178,7 @@ std::function<Result<std::filesystem::path>(const AssetFacts&)> Service::Origina
   };
   auto shared = std::make_shared<Shared>();
   shared->originals = UserRoll(user);
-  shared->work = UserWork(user);
+  shared->work = work;
   shared->key = key;
   shared->context = SealContext(user, KeyPurpose::kData);
   return [shared](const AssetFacts& asset) -> Result<std::filesystem::path> {
@@ -231,9 +231,72 @@ Status SealCatalog(const std::filesystem::path& file, const sqlite::OpenOptions&
 
 }  // namespace
 
+Status Service::SealLegacyUser(int64_t user, LegacyCounts& n) {
+  std::error_code ec;
+  for (auto f = std::filesystem::directory_iterator(UserRoll(user), ec);
+       !ec && f != std::filesystem::directory_iterator(); f.increment(ec)) {
+    if (!f->is_regular_file() || IsSealedFile(f->path())) continue;
+    CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+    CAMROLL_RETURN_IF_ERROR(
+        SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
+    ++n.originals;
+  }
+  // Thumbnails, previews and renders ("renders/…/.done" markers are empty and stay).
+  for (const char* sub : {"thumbs", "renders"}) {
+    std::error_code sub_ec;
+    for (auto f = std::filesystem::recursive_directory_iterator(UserData(user) / sub, sub_ec);
+         !sub_ec && f != std::filesystem::recursive_directory_iterator(); f.increment(sub_ec)) {
+      if (!f->is_regular_file() || f->path().filename().string().starts_with(".") ||
+          IsSealedFile(f->path())) {
+        continue;
+      }
+      CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
+      CAMROLL_RETURN_IF_ERROR(
+          SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
+      ++n.derived;
+    }
+  }
+  const auto catalog_file = UserData(user) / "catalog.db";
+  if (!std::filesystem::exists(catalog_file)) return Ok();
+  CAMROLL_ASSIGN_OR_RETURN(auto options, CatalogOptions(user));
+  if (IsPlainSqliteFile(catalog_file)) {
+    CAMROLL_RETURN_IF_ERROR(SealCatalog(catalog_file, options));
+    ++n.catalogs;
+  }
+  CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(UserData(user), options));
+  auto& db = catalog->db();
+  ec.clear();
+  const auto old_root = std::filesystem::weakly_canonical(UserRoll(user), ec).string();
+  const auto new_root = std::filesystem::weakly_canonical(UserWork(user), ec).string();
+  CAMROLL_ASSIGN_OR_RETURN(auto rename,
+                           db.Prepare("UPDATE rolls SET root=? WHERE root=? AND NOT EXISTS "
+                                      "(SELECT 1 FROM rolls WHERE root=?)"));
+  CAMROLL_RETURN_IF_ERROR(rename.Bind(1, new_root).Bind(2, old_root).Bind(3, new_root).Run());
+  CAMROLL_ASSIGN_OR_RETURN(auto plain, db.Prepare("SELECT id, embedding FROM faces"));
+  std::vector<std::pair<int64_t, std::string>> unsealed;
+  for (;;) {
+    CAMROLL_ASSIGN_OR_RETURN(bool row, plain.Step());
+    if (!row) break;
+    std::string blob = plain.Blob(1);
+    if (!IsSealedBlob(blob)) unsealed.emplace_back(plain.Int(0), std::move(blob));
+  }
+  if (unsealed.empty()) return Ok();
+  CAMROLL_ASSIGN_OR_RETURN(auto sealer, FaceSealerOf(user));
+  CAMROLL_ASSIGN_OR_RETURN(auto tx, catalog->Begin());
+  CAMROLL_ASSIGN_OR_RETURN(auto update, db.Prepare("UPDATE faces SET embedding=? WHERE id=?"));
+  for (const auto& [id, blob] : unsealed) {
+    const std::string sealed = sealer->Seal(blob);
+    CAMROLL_RETURN_IF_ERROR(update.BindBlob(1, sealed.data(), sealed.size()).Bind(2, id).Run());
+  }
+  CAMROLL_RETURN_IF_ERROR(tx.Commit());
+  CAMROLL_RETURN_IF_ERROR(catalog->Checkpoint());
+  n.faces += unsealed.size();
+  return Ok();
+}
+
 Status Service::SealLegacyData() {
   std::error_code ec;
-  size_t originals = 0, derived = 0, catalogs = 0, faces = 0;
+  LegacyCounts n;
   for (auto dir = std::filesystem::directory_iterator(options_.data_dir / "users", ec);
        !ec && dir != std::filesystem::directory_iterator(); dir.increment(ec)) {
     const auto parsed = ParseNonNegativeInt(dir->path().filename().string());
@@ -241,80 +304,34 @@ Status Service::SealLegacyData() {
     const int64_t user = *parsed;
     // Plaintext a job left behind when the server stopped.
     CAMROLL_RETURN_IF_ERROR(RemoveTree(UserWork(user)));
-    std::error_code ec2;
-    for (auto f = std::filesystem::directory_iterator(UserRoll(user), ec2);
-         !ec2 && f != std::filesystem::directory_iterator(); f.increment(ec2)) {
-      if (!f->is_regular_file() || IsSealedFile(f->path())) continue;
-      CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
-      CAMROLL_RETURN_IF_ERROR(
-          SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
-      ++originals;
-    }
-    // Thumbnails, previews and renders ("renders/…/.done" markers are empty and stay).
-    for (const char* sub : {"thumbs", "renders"}) {
-      std::error_code ec4;
-      for (auto f = std::filesystem::recursive_directory_iterator(UserData(user) / sub, ec4);
-           !ec4 && f != std::filesystem::recursive_directory_iterator(); f.increment(ec4)) {
-        if (!f->is_regular_file() || f->path().filename().string().starts_with(".") ||
-            IsSealedFile(f->path())) {
-          continue;
-        }
-        CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
-        CAMROLL_RETURN_IF_ERROR(
-            SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
-        ++derived;
-      }
-    }
-    const auto catalog_file = UserData(user) / "catalog.db";
-    if (!std::filesystem::exists(catalog_file)) continue;
-    CAMROLL_ASSIGN_OR_RETURN(auto options, CatalogOptions(user));
-    if (IsPlainSqliteFile(catalog_file)) {
-      CAMROLL_RETURN_IF_ERROR(SealCatalog(catalog_file, options));
-      ++catalogs;
-    }
-    CAMROLL_ASSIGN_OR_RETURN(auto catalog, OpenCatalog(UserData(user), options));
-    auto& db = catalog->db();
-    std::error_code ec3;
-    const auto old_root = std::filesystem::weakly_canonical(UserRoll(user), ec3).string();
-    const auto new_root = std::filesystem::weakly_canonical(UserWork(user), ec3).string();
-    CAMROLL_ASSIGN_OR_RETURN(auto rename,
-                             db.Prepare("UPDATE rolls SET root=? WHERE root=? AND NOT EXISTS "
-                                        "(SELECT 1 FROM rolls WHERE root=?)"));
-    CAMROLL_RETURN_IF_ERROR(rename.Bind(1, new_root).Bind(2, old_root).Bind(3, new_root).Run());
-    CAMROLL_ASSIGN_OR_RETURN(auto plain, db.Prepare("SELECT id, embedding FROM faces"));
-    std::vector<std::pair<int64_t, std::string>> unsealed;
-    for (;;) {
-      CAMROLL_ASSIGN_OR_RETURN(bool row, plain.Step());
-      if (!row) break;
-      std::string blob = plain.Blob(1);
-      if (!IsSealedBlob(blob)) unsealed.emplace_back(plain.Int(0), std::move(blob));
-    }
-    if (unsealed.empty()) continue;
-    CAMROLL_ASSIGN_OR_RETURN(auto sealer, FaceSealerOf(user));
-    CAMROLL_ASSIGN_OR_RETURN(auto tx, catalog->Begin());
-    CAMROLL_ASSIGN_OR_RETURN(auto update, db.Prepare("UPDATE faces SET embedding=? WHERE id=?"));
-    for (const auto& [id, blob] : unsealed) {
-      const std::string sealed = sealer->Seal(blob);
-      CAMROLL_RETURN_IF_ERROR(update.BindBlob(1, sealed.data(), sealed.size()).Bind(2, id).Run());
-    }
-    CAMROLL_RETURN_IF_ERROR(tx.Commit());
-    CAMROLL_RETURN_IF_ERROR(catalog->Checkpoint());
-    faces += unsealed.size();
+    CAMROLL_RETURN_IF_ERROR(RemoveTree(UserEditWork(user)));
+    // Each folder is looked through once, not on every start.
+    const auto marker = UserDir(user) / ".sealed-v1";
+    if (std::filesystem::exists(marker)) continue;
+    CAMROLL_RETURN_IF_ERROR(SealLegacyUser(user, n));
+    CAMROLL_RETURN_IF_ERROR(WriteFileAtomic(marker, std::string_view("")));
   }
-  if (originals + derived + catalogs + faces > 0) {
+  if (n.originals + n.derived + n.catalogs + n.faces > 0) {
     Log(LogLevel::kInfo,
         "encryption at rest: {} originals, {} derived files, {} catalogs and {} face signatures "
         "sealed",
-        originals, derived, catalogs, faces);
+        n.originals, n.derived, n.catalogs, n.faces);
   }
   return Ok();
 }
 
-std::mutex& Service::UserLock(int64_t user) {
+std::shared_mutex& Service::UserLock(int64_t user) {
   std::lock_guard lock(users_mu_);
   auto& m = user_locks_[user];
-  if (!m) m = std::make_unique<std::mutex>();
-  return *m;
+  if (!m) m = std::make_unique<UserLocks>();
+  return m->data;
+}
+
+std::mutex& Service::JobLock(int64_t user) {
+  std::lock_guard lock(users_mu_);
+  auto& m = user_locks_[user];
+  if (!m) m = std::make_unique<UserLocks>();
+  return m->job;
 }
 
 // ---- accounts ----
@@ -468,7 +485,7 @@ Result<LedgerCheck> Service::VerifyLedger() {
 Status Service::PurgeMedia(int64_t user) {
   // Waits for a job of this user that is running now: it re-checks consent between stages and
   // before each render and stops, and nothing it writes may outlive the purge.
-  std::lock_guard lock(UserLock(user));
+  std::unique_lock lock(UserLock(user));
   // The keys go first: from then on no copy of what they sealed can be read, wherever it is
   // (backups, snapshots, blocks the deletes below free but do not overwrite).
   CAMROLL_RETURN_IF_ERROR(keys_->Destroy(user, KeyPurpose::kData));
@@ -485,7 +502,8 @@ Status Service::PurgeMedia(int64_t user) {
 }
 
 Status Service::PurgeFaces(int64_t user) {
-  std::lock_guard lock(UserLock(user));
+  // A running job with face grouping on stops at its next stage (keep_going).
+  std::unique_lock lock(UserLock(user));
   CAMROLL_RETURN_IF_ERROR(keys_->Destroy(user, KeyPurpose::kFace));
   const auto catalog_file = UserData(user) / "catalog.db";
   if (!std::filesystem::exists(catalog_file)) return Ok();
@@ -555,12 +573,14 @@ void Service::WorkerLoop() {
 
 Status Service::RunJob(const Job& job) {
   if (job.kind != "process") return Fail(ErrorCode::kInternal, "unknown job " + job.kind);
-  std::lock_guard lock(UserLock(job.user));
+  std::lock_guard job_lock(JobLock(job.user));
+  std::shared_lock lock(UserLock(job.user));
   return ProcessLocked(job.user);
 }
 
 Status Service::ProcessUser(int64_t user) {
-  std::lock_guard lock(UserLock(user));
+  std::lock_guard job_lock(JobLock(user));
+  std::shared_lock lock(UserLock(user));
   return ProcessLocked(user);
 }
 
@@ -589,7 +609,7 @@ Status Service::ProcessLocked(int64_t user) {
     std::error_code ec;
     return std::filesystem::is_regular_file(originals / rel, ec);
   };
-  options.original_file = OriginalOpener(user, key);
+  options.original_file = OriginalOpener(user, key, UserWork(user));
   if (faces) {
     CAMROLL_ASSIGN_OR_RETURN(options.face_sealer, FaceSealerOf(user));
   }
@@ -604,10 +624,14 @@ Status Service::ProcessLocked(int64_t user) {
   options.render_top = 24;
   // Consent withdrawn during the run stops it at the next stage (the purge waits for that); so
   // does a shutdown.
-  options.keep_going = [this, user] {
+  options.keep_going = [this, user, faces] {
     if (stopping_) return false;
     auto on = store_->Switch(user, kCloudProcessing);
-    return on && *on;
+    if (!on || !*on) return false;
+    // Face grouping switched off: this run, which looks for faces, gives way to the purge,
+    // which queues a run without them.
+    auto faces_now = store_->Switch(user, kFaceGrouping);
+    return faces_now && (!faces || *faces_now);
   };
   auto run = Suggest(options);
   if (!run && run.error().code() == ErrorCode::kPermission) {
@@ -615,7 +639,7 @@ Status Service::ProcessLocked(int64_t user) {
       return Fail(ErrorCode::kInternal,
                   "interrupted by a shutdown; it runs again on the next start");
     }
-    Log(LogLevel::kInfo, "user {}: cloud processing was switched off; the run stopped", user);
+    Log(LogLevel::kInfo, "user {}: consent was withdrawn; the run stopped", user);
     return Ok();
   }
   if (!run) return std::unexpected(run.error());
@@ -626,11 +650,10 @@ Status Service::ProcessLocked(int64_t user) {
 }
 
 Status Service::OpenNewOriginals(int64_t user, const SecretKey& key) {
-  std::unordered_map<std::string, FileState> known;
   CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
-  if (uc) {
-    CAMROLL_ASSIGN_OR_RETURN(known, uc->catalog->FileStates(uc->roll_id));
-  }
+  using States = std::unordered_map<std::string, FileState>;
+  CAMROLL_ASSIGN_OR_RETURN(const States known,
+                           uc ? uc->catalog->FileStates(uc->roll_id) : Result<States>(States{}));
   CAMROLL_RETURN_IF_ERROR(EnsureDirectory(UserWork(user)));
   ::chmod(UserWork(user).c_str(), 0700);
   const std::string context = SealContext(user, KeyPurpose::kData);
@@ -646,9 +669,10 @@ Status Service::OpenNewOriginals(int64_t user, const SecretKey& key) {
       Log(LogLevel::kError, "user {}: {}", user, st.error().message());
     }
   }
-  if (ec)
+  if (ec) {
     return Fail(ErrorCode::kIo,
                 fmt::format("listing {}: {}", UserRoll(user).string(), ec.message()));
+  }
   return Ok();
 }
 
@@ -658,7 +682,7 @@ Result<std::string> Service::Maintain() {
                            store_->UnpostedBefore(Now() - options_.retention_days * 86400));
   std::set<int64_t> touched;
   for (const Asset& a : old) {
-    std::lock_guard lock(UserLock(a.user));
+    std::unique_lock lock(UserLock(a.user));
     std::error_code ec;
     std::filesystem::remove(UserDir(a.user) / a.file, ec);
     CAMROLL_RETURN_IF_ERROR(store_->DeleteAsset(a.user, a.id));
@@ -716,7 +740,7 @@ Result<nlohmann::json> Service::Derived(int64_t user, int64_t asset_id) {
   CAMROLL_ASSIGN_OR_RETURN(auto a, store_->FindAsset(user, asset_id));
   if (!a) return Fail(ErrorCode::kNotFound, "no such asset");
   nlohmann::json out{{"asset", asset_id}, {"facts", nlohmann::json::array()}};
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return out;
   auto& db = uc->catalog->db();
@@ -780,7 +804,7 @@ namespace camroll::server {
 Result<std::filesystem::path> Service::AssetThumbnail(int64_t user, int64_t asset_id) {
   CAMROLL_ASSIGN_OR_RETURN(auto a, store_->FindAsset(user, asset_id));
   if (!a) return Fail(ErrorCode::kNotFound, "no such asset");
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return Fail(ErrorCode::kNotFound, "not processed yet");
   CAMROLL_ASSIGN_OR_RETURN(
@@ -806,12 +830,8 @@ Result<nlohmann::json> Service::StatusJson(int64_t user) {
   for (const Upload& u : uploads) open += !u.done;
   nlohmann::json failed = nlohmann::json::array();
   {
-    // Status is what a client polls while a job runs, and a running job holds the user's lock
-    // for its whole run: status never waits for it. The failed files of a running job are
-    // listed once it is done.
-    std::unique_lock lock(UserLock(user), std::try_to_lock);
-    auto uc =
-        lock.owns_lock() ? UserCatalogOf(user) : Result<std::optional<UserCatalog>>(std::nullopt);
+    std::shared_lock lock(UserLock(user));
+    auto uc = UserCatalogOf(user);
     if (!uc) return std::unexpected(uc.error());
     if (*uc) {
       CAMROLL_ASSIGN_OR_RETURN(auto facts, (*uc)->catalog->LoadAssets((*uc)->roll_id));
@@ -890,7 +910,7 @@ Result<std::vector<Service::ExportItem>> Service::Export(int64_t user) {
                      unsealed(UserDir(user) / a.file)});
   }
   {
-    std::lock_guard lock(UserLock(user));
+    std::shared_lock lock(UserLock(user));
     CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
     if (uc) {
       CAMROLL_ASSIGN_OR_RETURN(auto stored, uc->catalog->LoadIdeas(uc->roll_id));

@@ -28,6 +28,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -154,6 +155,8 @@ class Service {
   std::filesystem::path UserRoll(int64_t user) const { return UserDir(user) / "originals"; }
   // The folder of plaintext working copies, which is also the roll's name in the user's catalog.
   std::filesystem::path UserWork(int64_t user) const { return UserDir(user) / "work"; }
+  // Where an edit of an idea opens the originals it renders (beside a running job's).
+  std::filesystem::path UserEditWork(int64_t user) const { return UserDir(user) / "edit-work"; }
   // How the user's catalog is opened: through a VFS that seals its pages with the data key.
   Result<sqlite::OpenOptions> CatalogOptions(int64_t user);
   // The context sealed files and values of the user are bound to.
@@ -161,13 +164,22 @@ class Service {
 
  private:
   explicit Service(ServerOptions options) : options_(std::move(options)) {}
-  std::mutex& UserLock(int64_t user);
+  // A user's data folder: read under a shared lock (requests, and a running job, which only
+  // adds); replaced or deleted under an exclusive one (purges, retention, people edits), which
+  // a job lets go of at its next stage once consent is withdrawn.
+  std::shared_mutex& UserLock(int64_t user);
+  // One job per user at a time.
+  std::mutex& JobLock(int64_t user);
   void WorkerLoop();
   Status RunJob(const Job& job);
   Status ProcessLocked(int64_t user);
   // Seals originals stored before encryption at rest, and face signatures likewise; points old
   // catalogs' roll at the working folder. Runs on start.
   Status SealLegacyData();
+  struct LegacyCounts {
+    size_t originals = 0, derived = 0, catalogs = 0, faces = 0;
+  };
+  Status SealLegacyUser(int64_t user, LegacyCounts& n);
   // Opens into the working folder the originals the user's catalog has not analysed yet.
   Status OpenNewOriginals(int64_t user, const SecretKey& key);
   // The user's catalog (nullopt before the first job), its face signatures opened with the
@@ -178,7 +190,7 @@ class Service {
   Result<std::shared_ptr<const FileStore>> DerivedFilesOf(int64_t user);
   // Opens originals into the working folder on request (thread-safe); see PipelineOptions.
   std::function<Result<std::filesystem::path>(const AssetFacts&)> OriginalOpener(
-      int64_t user, const SecretKey& key);
+      int64_t user, const SecretKey& key, const std::filesystem::path& work);
 
   ServerOptions options_;
   std::unique_ptr<Store> store_;
@@ -189,7 +201,11 @@ class Service {
   std::mutex ledger_mu_;
 
   std::mutex users_mu_;
-  std::map<int64_t, std::unique_ptr<std::mutex>> user_locks_;
+  struct UserLocks {
+    std::shared_mutex data;
+    std::mutex job;
+  };
+  std::map<int64_t, std::unique_ptr<UserLocks>> user_locks_;
 
   std::mutex work_mu_;
   std::condition_variable work_cv_;

@@ -179,7 +179,7 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
     }
   }
   nlohmann::json out = nlohmann::json::array();
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return out;
   CAMROLL_ASSIGN_OR_RETURN(auto ideas, uc->catalog->LoadIdeas(uc->roll_id));
@@ -205,7 +205,7 @@ Result<nlohmann::json> Service::Ideas(int64_t user, const std::string& surface) 
 }
 
 Result<nlohmann::json> Service::Feedback(int64_t user, const std::string& idea_id, bool accept) {
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
                            FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   CAMROLL_RETURN_IF_ERROR(
@@ -220,7 +220,7 @@ Result<nlohmann::json> Service::Feedback(int64_t user, const std::string& idea_i
 
 Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string& idea_id,
                                                 size_t n) {
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
                            FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   const StoredIdea& idea = found.idea;
@@ -235,7 +235,7 @@ Result<std::filesystem::path> Service::IdeaFile(int64_t user, const std::string&
 }
 
 Result<nlohmann::json> Service::IdeaOptions(int64_t user, const std::string& idea_id) {
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
                            FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   // Photos that may be swapped in: the roll's analysed photos (not videos, not failed ones).
@@ -256,7 +256,7 @@ Result<nlohmann::json> Service::IdeaOptions(int64_t user, const std::string& ide
 
 Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_id,
                                          const nlohmann::json& body) {
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(UserIdea found,
                            FindUserIdea(*store_, user, UserCatalogOf(user), idea_id));
   StoredIdea s = found.idea;
@@ -318,12 +318,12 @@ Result<nlohmann::json> Service::EditIdea(int64_t user, const std::string& idea_i
   ctx.roll_root = model.root;
   ctx.assets = &model.assets;
   ctx.person_mask = PersonMasks(options_.models_dir);
-  ctx.original_file = OriginalOpener(user, key);
+  ctx.original_file = OriginalOpener(user, key, UserEditWork(user));
   ctx.files = files.get();
   auto rendered = RenderIdea(idea, ctx, 1);
-  // The originals opened for this render go now (the user's lock keeps jobs out meanwhile).
+  // The originals opened for this render go now.
   std::error_code ec;
-  std::filesystem::remove_all(UserWork(user), ec);
+  std::filesystem::remove_all(UserEditWork(user), ec);
   if (!rendered) return std::unexpected(rendered.error());
   s.files = rendered->files;
   CAMROLL_RETURN_IF_ERROR(

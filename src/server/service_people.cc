@@ -25,7 +25,7 @@ Status NeedFaceGrouping(Store& store, int64_t user) {
 Result<nlohmann::json> Service::People(int64_t user) {
   CAMROLL_RETURN_IF_ERROR(NeedFaceGrouping(*store_, user));
   nlohmann::json out = nlohmann::json::array();
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return out;
   CAMROLL_ASSIGN_OR_RETURN(auto faces, uc->catalog->LoadFaces(uc->roll_id));
@@ -71,7 +71,7 @@ Result<nlohmann::json> Service::People(int64_t user) {
 Result<nlohmann::json> Service::ChangePeople(int64_t user, int64_t person,
                                              const nlohmann::json& body) {
   CAMROLL_RETURN_IF_ERROR(NeedFaceGrouping(*store_, user));
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return Fail(ErrorCode::kNotFound, "no such person");
   CAMROLL_ASSIGN_OR_RETURN(auto tx, uc->catalog->Begin());
@@ -117,7 +117,7 @@ Result<nlohmann::json> Service::ChangePeople(int64_t user, int64_t person,
 
 Result<std::string> Service::FaceCrop(int64_t user, int64_t face_id) {
   CAMROLL_RETURN_IF_ERROR(NeedFaceGrouping(*store_, user));
-  std::lock_guard lock(UserLock(user));
+  std::shared_lock lock(UserLock(user));
   CAMROLL_ASSIGN_OR_RETURN(auto uc, UserCatalogOf(user));
   if (!uc) return Fail(ErrorCode::kNotFound, "no such face");
   CAMROLL_ASSIGN_OR_RETURN(auto faces, uc->catalog->LoadFaces(uc->roll_id));

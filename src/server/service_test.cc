@@ -423,5 +423,33 @@ TEST_F(ServiceTest, AnOlderDataFolderIsSealedOnStart) {
   EXPECT_EQ(whole, 2u);
 }
 
+TEST_F(ServiceTest, RequestsDoNotWaitForARunningJob) {
+  const auto photos = SamplePhotos(12);
+  if (photos.size() < 12) GTEST_SKIP() << "the sample roll was not generated";
+  for (size_t i = 0; i < 6; ++i) ASSERT_GT(Upload(photos[i], "p.jpg"), 0);
+  ASSERT_TRUE(service_->ProcessUser(user_));  // a catalog and ideas to read
+  for (size_t i = 6; i < 12; ++i) ASSERT_GT(Upload(photos[i], "q.jpg"), 0);
+  now_ += 10;  // past the processing delay
+  auto job_state = [&] {
+    auto db = sqlite::Database::Open(dir_.path() / "data/server.db");
+    auto st = db->Prepare("SELECT state FROM jobs ORDER BY id DESC LIMIT 1");
+    return st && *st->Step() ? st->Text(0) : std::string();
+  };
+  service_->StartWorkers();
+  for (int i = 0; i < 4000 && job_state() != "running"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(job_state(), "running");
+  // Everything a person does while their photos are processed answers at once.
+  EXPECT_TRUE(service_->Ideas(user_, "story"));
+  EXPECT_TRUE(service_->StatusJson(user_));
+  auto assets = service_->AssetList(user_);
+  ASSERT_TRUE(assets && !assets->empty());
+  EXPECT_TRUE(service_->AssetThumbnail(user_, (*assets)[0]["id"].get<int64_t>()));
+  EXPECT_TRUE(service_->Derived(user_, (*assets)[0]["id"].get<int64_t>()));
+  EXPECT_EQ(job_state(), "running") << "all of that was served during the job";
+  service_->StopWorkers();
+}
+
 }  // namespace
 }  // namespace camroll::server
