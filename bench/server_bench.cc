@@ -146,6 +146,11 @@ Status MakeBigRoll(server::Service& service, int64_t user, int n) {
   CAMROLL_ASSIGN_OR_RETURN(RollModel model, LoadRoll(*catalog, roll));
   CAMROLL_RETURN_IF_ERROR(catalog->ReplaceEvents(roll, model.assets, model.events, start));
   CAMROLL_ASSIGN_OR_RETURN(auto ideas, MakeIdeas(*catalog, model, service.UserData(user), {}));
+  // The Story composer lists rendered ideas only: give each a file, as a run would.
+  for (const Idea& idea : ideas) {
+    CAMROLL_RETURN_IF_ERROR(
+        catalog->SetIdeaFiles(roll, idea.id, {"renders/" + idea.id + "/story.jpg"}));
+  }
   std::printf("  %d assets, %zu events, %zu ideas\n", n, model.events.events.size(), ideas.size());
   return Ok();
 }

@@ -128,7 +128,8 @@ Result<std::map<std::string, int64_t>> AssetIdsByFile(Store& store, int64_t user
 static Result<UserIdea> FindUserIdea(Store& store, int64_t user,
                                      Result<std::optional<UserCatalog>> opened,
                                      const std::string& idea_id) {
-  CAMROLL_ASSIGN_OR_RETURN(auto uc, std::move(opened));
+  if (!opened) return std::unexpected(opened.error());
+  std::optional<UserCatalog>& uc = *opened;
   if (!uc) return Fail(ErrorCode::kNotFound, "no such idea");
   CAMROLL_ASSIGN_OR_RETURN(auto found, uc->catalog->FindIdea(idea_id));
   if (!found || found->roll_id != uc->roll_id) return Fail(ErrorCode::kNotFound, "no such idea");
