@@ -89,6 +89,9 @@ Result<std::unique_ptr<Service>> Service::Open(ServerOptions options) {
     CAMROLL_ASSIGN_OR_RETURN(SecretKey key, self->keys_->Get(user, KeyPurpose::kData));
     return SealFile(part, target, key, SealContext(user, KeyPurpose::kData));
   };
+  hooks.hold = [self](int64_t user) -> std::shared_ptr<void> {
+    return std::make_shared<std::shared_lock<std::shared_mutex>>(self->UserLock(user));
+  };
   s->tus_ = std::make_unique<TusService>(*s->store_, s->options_.data_dir, "/v1/uploads",
                                          s->options_.tus, std::move(hooks));
   CAMROLL_ASSIGN_OR_RETURN(std::string recovered, s->tus_->Recover());

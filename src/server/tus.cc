@@ -614,6 +614,7 @@ Result<std::pair<int64_t, bool>> TusService::MakeAsset(const Upload& upload,
 }
 
 TusResponse TusService::Finish(const TusCaller& caller, Upload& upload) {
+  const std::shared_ptr<void> held = hooks_.hold ? hooks_.hold(upload.user) : nullptr;
   auto reject = [&](int status, std::string why) {
     (void)Delete(upload);
     return Reply(status, std::move(why));

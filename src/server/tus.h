@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -80,6 +81,9 @@ struct TusHooks {
   std::function<Status(int64_t user, const std::filesystem::path& part,
                        const std::filesystem::path& target)>
       store_original;
+  // Held from the last consent check to the asset row: the server holds the owner's data lock,
+  // so that a purge comes wholly before (the upload is refused) or after (it deletes the asset).
+  std::function<std::shared_ptr<void>(int64_t user)> hold;
 };
 
 class TusService {

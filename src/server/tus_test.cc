@@ -59,6 +59,7 @@ class TusTest : public ::testing::Test {
   void Reset() {
     TusHooks hooks;
     hooks.refusal = [this](int64_t) -> std::optional<std::string> {
+      refusal_checked_while_held_ = held_;
       if (consent_) return std::nullopt;
       return std::string("cloud processing is off");
     };
@@ -66,6 +67,15 @@ class TusTest : public ::testing::Test {
       assets_made_.push_back({asset, fresh});
     };
     hooks.now = [this] { return now_; };
+    // What a hold spans: the consent check and the asset row, as a purge must see them.
+    hooks.hold = [this](int64_t user) -> std::shared_ptr<void> {
+      ++holds_;
+      held_ = true;
+      return std::shared_ptr<void>(nullptr, [this, user](void*) {
+        held_ = false;
+        assets_when_released_ = store_->Assets(user)->size();
+      });
+    };
     tus_ = std::make_unique<TusService>(*store_, dir_.path(), "/v1/uploads", limits_, hooks);
   }
   TusRequest Request(const std::string& method, const std::string& id = "") {
@@ -115,6 +125,9 @@ class TusTest : public ::testing::Test {
   TusLimits limits_;
   std::unique_ptr<TusService> tus_;
   bool consent_ = true;
+  int holds_ = 0;
+  bool held_ = false, refusal_checked_while_held_ = false;
+  size_t assets_when_released_ = 0;
   int64_t now_ = 1'700'000'000;
   std::vector<std::pair<int64_t, bool>> assets_made_;
 };
@@ -390,6 +403,16 @@ TEST_F(TusTest, ConsentIsCheckedAgainWhenTheUploadFinishes) {
   EXPECT_EQ(Patch(id, 500, data.substr(500)).status, 403);
   EXPECT_TRUE(store_->Assets(1)->empty());
   EXPECT_FALSE(std::filesystem::exists(dir_ / "uploads/1" / (id + ".part")));
+}
+
+TEST_F(TusTest, FinishingHoldsTheOwnerFromTheConsentCheckToTheAssetRow) {
+  const std::string data = Photo(1'000, 'h');
+  const std::string id = Create(data.size());
+  ASSERT_EQ(Patch(id, 0, data).status, 204);
+  EXPECT_EQ(holds_, 1);
+  EXPECT_TRUE(refusal_checked_while_held_) << "consent is checked under the hold";
+  EXPECT_EQ(assets_when_released_, 1u) << "the asset row exists before the hold ends";
+  EXPECT_FALSE(held_);
 }
 
 TEST_F(TusTest, RevokedCredentialsCannotFinish) {
