@@ -12,8 +12,9 @@ const std::vector<Notice>& Notices() {
        "for you alone. Nothing is shared or sold. Photos you do not post are deleted after the "
        "retention period shown in Settings (30 days unless changed). You can switch this off at "
        "any time: uploads stop and everything uploaded or derived is deleted within seconds. "
-       "Your photos and videos are stored encrypted with a key of your own, which is destroyed "
-       "when you switch this off, so that no copy of them (in a backup, say) can be read again.",
+       "Your photos and videos, and everything derived from them, are stored encrypted with a key "
+       "of your own, which is destroyed when you switch this off, so that no copy (in a backup, "
+       "say) can be read again.",
        "Switching cloud processing off stops uploads and deletes, within seconds: every photo and "
        "video uploaded, every thumbnail, every fact derived from them (time, place, quality, "
        "objects, text, faces, people), every idea and every rendered collage, video and image, "

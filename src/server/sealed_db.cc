@@ -44,7 +44,6 @@ struct SealedFile {
   sqlite3_file* real;
   const SealedVfs::State* state;
   Kind kind;
-  uint32_t last_frame_page;  // the page number of the WAL frame header written last
 };
 
 SealedFile* Cast(sqlite3_file* f) { return reinterpret_cast<SealedFile*>(f); }
@@ -65,12 +64,11 @@ std::optional<Region> RegionAt(Kind kind, int64_t at) {
   if (at < data) return std::nullopt;
   return Region{data, data + kPage};
 }
-// The first byte after `at` that starts a page (for reads of header bytes).
-int64_t NextRegionStart(Kind kind, int64_t at) {
+// In a WAL, the first byte after header byte `at` that starts a page.
+int64_t NextWalPage(int64_t at) {
   if (at < kWalHeader) return kWalHeader + kFrameHeader;
   const int64_t frame = (at - kWalHeader) / (kFrameHeader + kPage);
   return kWalHeader + frame * (kFrameHeader + kPage) + kFrameHeader;
-  (void)kind;
 }
 
 bool AllZero(const uint8_t* p, size_t n) {
@@ -123,7 +121,7 @@ int Read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
   for (int64_t at = offset; at < end;) {
     auto region = RegionAt(s->kind, at);
     if (!region) {
-      const int64_t until = std::min(end, NextRegionStart(s->kind, at));
+      const int64_t until = std::min(end, NextWalPage(at));
       const int rc =
           real->pMethods->xRead(real, dst + (at - offset), static_cast<int>(until - at), at);
       if (rc == SQLITE_IOERR_SHORT_READ) {
@@ -162,11 +160,7 @@ int Write(sqlite3_file* f, const void* in, int amount, sqlite3_int64 offset) {
   if (s->kind == Kind::kPlain) return real->pMethods->xWrite(real, in, amount, offset);
   const auto* src = static_cast<const uint8_t*>(in);
   if (!RegionAt(s->kind, offset)) {
-    // A WAL header or frame header: not secret. Remember a frame's page number.
-    if (s->kind == Kind::kWal && amount == kFrameHeader) {
-      s->last_frame_page = (uint32_t{src[0]} << 24) | (uint32_t{src[1]} << 16) |
-                           (uint32_t{src[2]} << 8) | uint32_t{src[3]};
-    }
+    // A WAL header or frame header: not secret.
     if (RegionAt(s->kind, offset + amount - 1)) return SQLITE_IOERR_WRITE;  // not SQLite's way
     return real->pMethods->xWrite(real, in, amount, offset);
   }
@@ -179,10 +173,10 @@ int Write(sqlite3_file* f, const void* in, int amount, sqlite3_int64 offset) {
   std::vector<uint8_t> sealed(static_cast<size_t>(amount));
   for (int64_t p = 0; p < amount; p += kPage) {
     const uint8_t* page = src + p;
-    const bool first_page = s->kind == Kind::kDb ? offset + p == 0 : s->last_frame_page == 1;
-    // SQLite must have left the reserve alone (and say so in the header), or sealing would
-    // overwrite its data.
-    if (!AllZero(page + kData, kSealedReserve) || (first_page && page[20] != kSealedReserve)) {
+    // Sealing overwrites the last 40 bytes, and reading gives back zeros there: so they must be
+    // zeros, which they always are when SQLite leaves them as its reserve. A database opened
+    // without the reserve fails here as soon as a page uses them, before anything is lost.
+    if (!AllZero(page + kData, kSealedReserve)) {
       Log(LogLevel::kError,
           "sealed database: a page uses its reserved bytes (opened without reserve_bytes {}?)",
           kSealedReserve);
