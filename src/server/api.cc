@@ -301,11 +301,15 @@ struct Api::Impl {
       auto body = JsonBody(req, res);
       if (!body) return;
       const std::string user = body->value("user", ""), password = body->value("password", "");
-      auto signed_in = service.SignIn(user, password);
+      auto signed_in = service.SignIn(user, password, req.remote_addr);
       if (!signed_in) {
-        SendError(res, signed_in.error().code() == ErrorCode::kPermission ? 401 : 500,
-                  signed_in.error().code() == ErrorCode::kPermission ? signed_in.error().message()
-                                                                     : "internal error");
+        const ErrorCode code = signed_in.error().code();
+        if (code == ErrorCode::kLimit) {
+          res.set_header("Retry-After", std::to_string(Service::kSignInWindowS));
+          return SendError(res, 429, signed_in.error().message());
+        }
+        SendError(res, code == ErrorCode::kPermission ? 401 : 500,
+                  code == ErrorCode::kPermission ? signed_in.error().message() : "internal error");
         return;
       }
       res.set_header(

@@ -235,6 +235,14 @@ TEST(Api, NoSecretInALogLineAndNoTokenFromAUrl) {
       c.Post("/v1/session", R"({"user":"nobody","password":"wrong password"})", "application/json")
           ->status,
       401);
+  // Guessing is cut off: after the allowed failures a name answers 429 with Retry-After.
+  for (int i = 1; i < Service::kSignInFailuresPerName; ++i) {
+    c.Post("/v1/session", R"({"user":"ana","password":"still wrong"})", "application/json");
+  }
+  auto throttled = c.Post("/v1/session", R"({"user":"ana","password":"correct horse battery"})",
+                          "application/json");
+  EXPECT_EQ(throttled->status, 429);
+  EXPECT_EQ(throttled->get_header_value("Retry-After"), std::to_string(Service::kSignInWindowS));
   EXPECT_EQ(c.Delete("/v1/session", session)->status, 200);
   EXPECT_EQ(c.Get("/v1/settings", session)->status, 401);
   SetLogSink(nullptr);

@@ -379,14 +379,46 @@ Result<std::optional<Principal>> Service::Authenticate(const std::string& bearer
 }
 
 Result<std::pair<std::string, std::string>> Service::SignIn(const std::string& name,
-                                                            const std::string& password) {
+                                                            const std::string& password,
+                                                            const std::string& client) {
+  const std::string by_name = "name:" + name, by_client = "client:" + client;
+  {
+    std::lock_guard lock(sign_in_mu_);
+    const int64_t since = Now() - kSignInWindowS;
+    auto recent = [&](const std::string& key) {
+      auto it = sign_in_failures_.find(key);
+      if (it == sign_in_failures_.end()) return 0;
+      std::erase_if(it->second, [&](int64_t t) { return t <= since; });
+      return static_cast<int>(it->second.size());
+    };
+    if (recent(by_name) >= kSignInFailuresPerName ||
+        (!client.empty() && recent(by_client) >= kSignInFailuresPerClient)) {
+      return Fail(
+          ErrorCode::kLimit,
+          fmt::format("too many failed sign-ins; try again in {} minutes", kSignInWindowS / 60));
+    }
+  }
+  auto failed = [&] {
+    std::lock_guard lock(sign_in_mu_);
+    sign_in_failures_[by_name].push_back(Now());
+    if (!client.empty()) sign_in_failures_[by_client].push_back(Now());
+    // Forget keys with nothing recent, so that the map stays small.
+    const int64_t since = Now() - kSignInWindowS;
+    std::erase_if(sign_in_failures_,
+                  [&](const auto& kv) { return kv.second.empty() || kv.second.back() <= since; });
+  };
   CAMROLL_ASSIGN_OR_RETURN(auto user, store_->FindUser(name));
   // Hash even for an unknown name, so timing does not tell which names exist.
   static const std::string kDummy = *HashPassword("camroll-dummy-password");
   CAMROLL_ASSIGN_OR_RETURN(std::string stored,
                            user ? store_->PasswordHash(user->id) : Result<std::string>(kDummy));
   if (!VerifyPassword(stored, password) || !user) {
+    failed();
     return Fail(ErrorCode::kPermission, "wrong user name or password");
+  }
+  {
+    std::lock_guard lock(sign_in_mu_);
+    sign_in_failures_.erase(by_name);
   }
   const std::string secret = NewSecret("crs_");
   const std::string csrf = RandomHex16();

@@ -93,9 +93,16 @@ class Service {
   Result<std::string> CreateToken(const Principal& by, const std::vector<std::string>& scopes,
                                   const std::string& label);
   Result<std::optional<Principal>> Authenticate(const std::string& bearer_token);
-  // Browser sign-in: returns the session secret (the cookie) and its CSRF token.
+  // Browser sign-in: returns the session secret (the cookie) and its CSRF token. Refused
+  // (kLimit) once a name has kSignInFailuresPerName failed attempts, or a client (its address)
+  // kSignInFailuresPerClient, within the last kSignInWindowS seconds: guessing passwords is
+  // slow, and so is spending the server's CPU on argon2id.
+  static constexpr int kSignInFailuresPerName = 5;
+  static constexpr int kSignInFailuresPerClient = 20;
+  static constexpr int64_t kSignInWindowS = 15 * 60;
   Result<std::pair<std::string, std::string>> SignIn(const std::string& name,
-                                                     const std::string& password);
+                                                     const std::string& password,
+                                                     const std::string& client = "");
   Result<std::optional<Principal>> SessionPrincipal(const std::string& secret);
   Status SignOut(const std::string& secret);
   // Still valid now (not revoked, session not expired)?
@@ -199,6 +206,8 @@ class Service {
   std::mutex vfs_mu_;
   std::map<int64_t, std::unique_ptr<SealedVfs>> vfs_;  // by user, made when first needed
   std::mutex ledger_mu_;
+  std::mutex sign_in_mu_;
+  std::map<std::string, std::vector<int64_t>> sign_in_failures_;  // "name:…" / "client:…" → times
 
   std::mutex users_mu_;
   struct UserLocks {

@@ -104,6 +104,32 @@ TEST_F(ServiceTest, UnpostedUploadsExpireOnTheRetentionSchedule) {
   EXPECT_EQ(service_->RetentionJson()["unposted_uploads_days"], 30);
 }
 
+TEST_F(ServiceTest, RepeatedFailedSignInsAreRefusedForAWhile) {
+  const std::string good = "correct horse battery";
+  for (int i = 0; i < Service::kSignInFailuresPerName; ++i) {
+    auto wrong = service_->SignIn("ana", "wrong password", "10.0.0.1");
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code(), ErrorCode::kPermission);
+  }
+  // Now even the right password is refused for this name, from any client...
+  auto refused = service_->SignIn("ana", good, "10.0.0.2");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kLimit);
+  // ...until the window has passed.
+  now_ += Service::kSignInWindowS + 1;
+  EXPECT_TRUE(service_->SignIn("ana", good, "10.0.0.2"));
+
+  // One client guessing across many names is refused too, for every name; others are not.
+  ASSERT_TRUE(service_->CreateUser("ben", "another good password"));
+  for (int i = 0; i < Service::kSignInFailuresPerClient; ++i) {
+    ASSERT_FALSE(service_->SignIn(fmt::format("guess{}", i), "x-password", "10.0.0.9"));
+  }
+  auto from_guesser = service_->SignIn("ben", "another good password", "10.0.0.9");
+  ASSERT_FALSE(from_guesser);
+  EXPECT_EQ(from_guesser.error().code(), ErrorCode::kLimit);
+  EXPECT_TRUE(service_->SignIn("ben", "another good password", "10.0.0.3"));
+}
+
 TEST_F(ServiceTest, FaceDataOfAnOwnerInactiveForThreeYearsIsDeleted) {
   ASSERT_TRUE(service_->SetSwitch(user_, kFaceGrouping, true, "api"));
   ASSERT_GT(Upload(Bytes('f')), 0);
