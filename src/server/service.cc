@@ -869,13 +869,21 @@ Result<nlohmann::json> Service::StatusJson(int64_t user) {
     auto uc = UserCatalogOf(user);
     if (!uc) return std::unexpected(uc.error());
     if (*uc) {
-      CAMROLL_ASSIGN_OR_RETURN(auto facts, (*uc)->catalog->LoadAssets((*uc)->roll_id));
-      for (const AssetFacts& f : facts) {
-        if (!f.failed) continue;
-        CAMROLL_ASSIGN_OR_RETURN(auto asset, store_->AssetByFile(user, "originals/" + f.path));
+      // Only the failed files: status is polled while a job runs, and a whole roll's facts
+      // would be read (and unsealed) on every poll.
+      CAMROLL_ASSIGN_OR_RETURN(
+          auto st, (*uc)->catalog->db().Prepare("SELECT path, IFNULL(error, '') FROM assets "
+                                                "WHERE roll_id = ? AND status = 'failed' "
+                                                "ORDER BY path"));
+      st.Bind(1, (*uc)->roll_id);
+      for (;;) {
+        CAMROLL_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        const std::string path = st.Text(0);
+        CAMROLL_ASSIGN_OR_RETURN(auto asset, store_->AssetByFile(user, "originals/" + path));
         failed.push_back({{"asset", asset ? nlohmann::json(asset->id) : nlohmann::json()},
-                          {"name", asset ? asset->name : f.path},
-                          {"reason", f.error}});
+                          {"name", asset ? asset->name : path},
+                          {"reason", st.Text(1)}});
       }
     }
   }

@@ -217,14 +217,18 @@ TEST_F(ServiceTest, AJobQueuedWithConsentDoesNothingOnceConsentIsWithdrawn) {
 }
 
 TEST_F(ServiceTest, ProcessingMakesACatalogOnlyWithConsent) {
-  ASSERT_GT(Upload(Bytes('p')), 0);
+  const int64_t id = Upload(Bytes('p'), "broken.jpg");
+  ASSERT_GT(id, 0);
   ASSERT_TRUE(service_->ProcessUser(user_));
   EXPECT_TRUE(std::filesystem::exists(service_->UserData(user_) / "catalog.db"));
   auto status = service_->StatusJson(user_);
   ASSERT_TRUE(status);
   EXPECT_EQ((*status)["uploaded"], 1);
   EXPECT_EQ((*status)["analysed"], 1);
-  EXPECT_EQ((*status)["failed"].size(), 1u) << "random bytes are not a photo: reported";
+  ASSERT_EQ((*status)["failed"].size(), 1u) << "random bytes are not a photo: reported";
+  EXPECT_EQ((*status)["failed"][0]["asset"], id);
+  EXPECT_EQ((*status)["failed"][0]["name"], "broken.jpg");
+  EXPECT_FALSE((*status)["failed"][0]["reason"].get<std::string>().empty());
 }
 
 // Photos of the sample roll, as bytes (at most `n`).
