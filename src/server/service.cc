@@ -235,13 +235,13 @@ Status SealCatalog(const std::filesystem::path& file, const sqlite::OpenOptions&
 }  // namespace
 
 Status Service::SealLegacyUser(int64_t user, LegacyCounts& n) {
+  // Originals and derived files are sealed alike, with the data key: in place (Adopt).
+  CAMROLL_ASSIGN_OR_RETURN(auto files, DerivedFilesOf(user));
   std::error_code ec;
   for (auto f = std::filesystem::directory_iterator(UserRoll(user), ec);
        !ec && f != std::filesystem::directory_iterator(); f.increment(ec)) {
     if (!f->is_regular_file() || IsSealedFile(f->path())) continue;
-    CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
-    CAMROLL_RETURN_IF_ERROR(
-        SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
+    CAMROLL_RETURN_IF_ERROR(files->Adopt(f->path()));
     ++n.originals;
   }
   // Thumbnails, previews and renders ("renders/…/.done" markers are empty and stay).
@@ -253,9 +253,7 @@ Status Service::SealLegacyUser(int64_t user, LegacyCounts& n) {
           IsSealedFile(f->path())) {
         continue;
       }
-      CAMROLL_ASSIGN_OR_RETURN(SecretKey key, keys_->Get(user, KeyPurpose::kData));
-      CAMROLL_RETURN_IF_ERROR(
-          SealFile(f->path(), f->path(), key, SealContext(user, KeyPurpose::kData)));
+      CAMROLL_RETURN_IF_ERROR(files->Adopt(f->path()));
       ++n.derived;
     }
   }
@@ -323,18 +321,11 @@ Status Service::SealLegacyData() {
   return Ok();
 }
 
-std::shared_mutex& Service::UserLock(int64_t user) {
+Service::UserLocks& Service::LocksOf(int64_t user) {
   std::lock_guard lock(users_mu_);
   auto& m = user_locks_[user];
   if (!m) m = std::make_unique<UserLocks>();
-  return m->data;
-}
-
-std::mutex& Service::JobLock(int64_t user) {
-  std::lock_guard lock(users_mu_);
-  auto& m = user_locks_[user];
-  if (!m) m = std::make_unique<UserLocks>();
-  return m->job;
+  return *m;
 }
 
 // ---- accounts ----
@@ -648,8 +639,7 @@ Status Service::ProcessLocked(int64_t user) {
   if (faces) {
     CAMROLL_ASSIGN_OR_RETURN(options.face_sealer, FaceSealerOf(user));
   }
-  options.files =
-      std::make_shared<const SealedFileStore>(key, SealContext(user, KeyPurpose::kData));
+  CAMROLL_ASSIGN_OR_RETURN(options.files, DerivedFilesOf(user));
   CAMROLL_ASSIGN_OR_RETURN(options.catalog, CatalogOptions(user));
   options.threads = options_.pipeline_threads;
   options.models_dir = options_.models_dir;

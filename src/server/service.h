@@ -171,12 +171,17 @@ class Service {
 
  private:
   explicit Service(ServerOptions options) : options_(std::move(options)) {}
+  struct UserLocks {
+    std::shared_mutex data;
+    std::mutex job;
+  };
+  UserLocks& LocksOf(int64_t user);
   // A user's data folder: read under a shared lock (requests, and a running job, which only
   // adds); replaced or deleted under an exclusive one (purges, retention, people edits), which
   // a job lets go of at its next stage once consent is withdrawn.
-  std::shared_mutex& UserLock(int64_t user);
+  std::shared_mutex& UserLock(int64_t user) { return LocksOf(user).data; }
   // One job per user at a time.
-  std::mutex& JobLock(int64_t user);
+  std::mutex& JobLock(int64_t user) { return LocksOf(user).job; }
   void WorkerLoop();
   Status RunJob(const Job& job);
   Status ProcessLocked(int64_t user);
@@ -210,10 +215,6 @@ class Service {
   std::map<std::string, std::vector<int64_t>> sign_in_failures_;  // "name:…" / "client:…" → times
 
   std::mutex users_mu_;
-  struct UserLocks {
-    std::shared_mutex data;
-    std::mutex job;
-  };
   std::map<int64_t, std::unique_ptr<UserLocks>> user_locks_;
 
   std::mutex work_mu_;

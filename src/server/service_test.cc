@@ -249,22 +249,6 @@ std::vector<std::string> SamplePhotos(size_t n) {
   return out;
 }
 
-// Files under `dir` that are a photo or a video as they are (JPEG, or an ISO-BMFF box: MP4,
-// MOV, HEIC): at rest, a server keeps none.
-std::vector<std::string> PlainMedia(const std::filesystem::path& dir) {
-  std::vector<std::string> found;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::string head(12, '\0');
-    in.read(head.data(), 12);
-    if (head.starts_with("\xFF\xD8\xFF") || head.substr(4, 4) == "ftyp") {
-      found.push_back(e.path().string());
-    }
-  }
-  return found;
-}
-
 // Analysed assets in the user's (sealed) catalog.
 int64_t CatalogAssets(Service& service, int64_t user) {
   auto options = service.CatalogOptions(user);
@@ -301,7 +285,7 @@ TEST_F(ServiceTest, OriginalsAreSealedAtRestAndOptingOutShredsTheirKey) {
   ASSERT_TRUE(ideas) << ideas.error().message();
   ASSERT_FALSE(ideas->empty());
   // Thumbnails, previews and renders are sealed too, and read back whole.
-  EXPECT_EQ(PlainMedia(dir_.path() / "data"), std::vector<std::string>());
+  EXPECT_EQ(testing::PlainMediaFiles(dir_.path() / "data"), std::vector<std::string>());
   size_t sealed_derived = 0;
   for (const auto& e :
        std::filesystem::recursive_directory_iterator(service_->UserData(user_) / "thumbs")) {
@@ -325,7 +309,7 @@ TEST_F(ServiceTest, OriginalsAreSealedAtRestAndOptingOutShredsTheirKey) {
   EXPECT_EQ(CatalogAssets(*service_, user_), 11);
   EXPECT_FALSE(std::filesystem::exists(service_->UserWork(user_)));
   expect_sealed();
-  EXPECT_EQ(PlainMedia(dir_.path() / "data"), std::vector<std::string>());
+  EXPECT_EQ(testing::PlainMediaFiles(dir_.path() / "data"), std::vector<std::string>());
 
   // The export holds the originals as they were uploaded.
   auto items = service_->Export(user_);
@@ -416,7 +400,7 @@ TEST_F(ServiceTest, AnOlderDataFolderIsSealedOnStart) {
         .write(reinterpret_cast<const char*>(plain->data()),
                static_cast<std::streamsize>(plain->size()));
   }
-  ASSERT_FALSE(PlainMedia(dir_.path() / "data").empty());
+  ASSERT_FALSE(testing::PlainMediaFiles(dir_.path() / "data").empty());
   service_.reset();
   ServerOptions o;
   o.data_dir = dir_.path() / "data";
@@ -426,7 +410,7 @@ TEST_F(ServiceTest, AnOlderDataFolderIsSealedOnStart) {
   ASSERT_TRUE(reopened) << reopened.error().message();
   service_ = std::move(*reopened);
   EXPECT_FALSE(std::filesystem::exists(service_->UserWork(user_)));
-  EXPECT_EQ(PlainMedia(dir_.path() / "data"), std::vector<std::string>());
+  EXPECT_EQ(testing::PlainMediaFiles(dir_.path() / "data"), std::vector<std::string>());
   // The catalog's analysis is kept (one roll, both photos) and the originals export whole.
   ASSERT_TRUE(service_->ProcessUser(user_));
   EXPECT_FALSE(IsPlainSqliteFile(catalog));

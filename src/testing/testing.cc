@@ -43,4 +43,18 @@ void WriteBytes(const std::filesystem::path& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+std::vector<std::string> PlainMediaFiles(const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string head(12, '\0');
+    in.read(head.data(), 12);
+    if (head.starts_with("\xFF\xD8\xFF") || head.substr(4, 4) == "ftyp") {
+      found.push_back(e.path().string());
+    }
+  }
+  return found;
+}
+
 }  // namespace camroll::testing

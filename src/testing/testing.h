@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace camroll::testing {
 
@@ -34,5 +35,9 @@ std::filesystem::path SourceDir();
 std::filesystem::path BinaryDir();
 
 void WriteBytes(const std::filesystem::path& path, const std::string& bytes);
+
+// Files under `dir` that are a photo or a video as they are (JPEG, or an ISO-BMFF box: MP4,
+// MOV, HEIC): what a server encrypting at rest must never keep.
+std::vector<std::string> PlainMediaFiles(const std::filesystem::path& dir);
 
 }  // namespace camroll::testing
